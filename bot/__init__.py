@@ -1,0 +1,1 @@
+"""summarizer: a Slack bot that posts faithful summaries of shared links, files and pasted text."""

@@ -1,0 +1,75 @@
+"""The exception tree. Core code raises these; only the edges (worker, CLI) turn them into words.
+
+    SummarizerError
+    ├── UserFacingError          carries `user_message`: safe, helpful text for Slack
+    │   ├── FetchError           a page or file could not be downloaded (HTTP status, timeout)
+    │   ├── BlockedURLError      the link points at a private/loopback address or a non-http scheme
+    │   ├── UnsupportedContent   we do not read this kind of file or link
+    │   ├── NoReadableText       the content has no text worth summarizing
+    │   ├── ContentTooLarge      a download or document limit was hit
+    │   ├── FilePermissionError  Slack sent its sign-in page instead of the file (missing files:read)
+    │   └── ServiceUnavailable   the AI service kept failing after retries (permanent for this job)
+    ├── TransientError           worth retrying (network blip, 429, 5xx); the retry helper consumes it
+    └── ConfigError              a setting is missing or malformed; the entry point prints it and exits
+
+Anything else is a bug: the worker logs it with a traceback and the user gets a generic message.
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class UserFacingError(SummarizerError):
+    """An error whose `user_message` may be shown in Slack as is."""
+
+    default_message = "Something went wrong while summarizing this."
+
+    def __init__(self, user_message: str | None = None, *, detail: str | None = None) -> None:
+        self.user_message = user_message or self.default_message
+        super().__init__(detail or self.user_message)
+
+
+class FetchError(UserFacingError):
+    default_message = "I couldn't download that link."
+
+
+class BlockedURLError(UserFacingError):
+    default_message = "I don't open links to private or local network addresses."
+
+
+class UnsupportedContent(UserFacingError):
+    default_message = "I can't summarize this kind of content."
+
+
+class NoReadableText(UserFacingError):
+    default_message = "I couldn't find any readable text to summarize."
+
+
+class ContentTooLarge(UserFacingError):
+    default_message = "That is larger than I can read."
+
+
+class FilePermissionError(UserFacingError):
+    default_message = (
+        "Slack sent me its sign-in page instead of the file. The app probably lacks the "
+        "`files:read` scope: ask an admin to reinstall it."
+    )
+
+
+class ServiceUnavailable(UserFacingError):
+    default_message = "The AI service is busy right now. Please try again in a few minutes."
+
+
+class TransientError(SummarizerError):
+    """A failure that may succeed on retry. `retry_after` is the server's hint in seconds, if any."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ConfigError(SummarizerError):
+    """A setting is missing or malformed. The message names the variable and how to fix it."""

@@ -1,0 +1,86 @@
+"""Plain data passed between the stages: what was extracted, what was asked for, what was produced.
+
+All frozen: a stage never mutates another stage's output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WORD = re.compile(r"\S+")
+
+
+def count_words(text: str) -> int:
+    """Number of whitespace-separated words in `text` (the unit every length in this package uses)."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Document:
+    """Text extracted from one source, ready to summarize.
+
+    `kind` is one of "html", "pdf", "docx", "text", "markdown". `label` is how the summary header
+    names the source when there is no title (a file name, a URL, or "your text").
+    """
+
+    text: str
+    kind: str
+    label: str
+    title: str | None = None
+    url: str | None = None
+    site_name: str | None = None
+    author: str | None = None
+    date: str | None = None
+    pages: int | None = None
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+@dataclass(frozen=True)
+class SummarySpec:
+    """What the user asked for. None means "not asked": the planner picks a default.
+
+    `style_notes` holds instruction text the grammar did not turn into numbers; it is passed on to the
+    model as guidance, never dropped.
+    """
+
+    words: int | None = None
+    paragraphs: int | None = None
+    style_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LengthPlan:
+    """The length actually aimed for after weighing the request against the source.
+
+    `notes` are short footer remarks such as "asked for 2,000 words; the source has only about 360".
+    """
+
+    words: int
+    paragraphs: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A finished summary. `model` is the model id, or "offline" for the extractive summarizer."""
+
+    paragraphs: tuple[str, ...]
+    model: str
+    source_words: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def words(self) -> int:
+        return sum(count_words(p) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One message to post: Block Kit `blocks` and the plain `text` fallback shown in notifications."""
+
+    text: str
+    blocks: tuple[dict[str, object], ...]
