@@ -1,0 +1,121 @@
+"""Summaries from Claude through the `anthropic` async client, streaming, with bounded retries.
+
+The SDK's own retries are off (max_retries=0) so that this module owns the policy: it caps the wait a
+server may ask for, counts attempts for the user's message, and treats a mid-stream `error` event and a
+dropped stream as retryable (the SDK does not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+
+import anthropic
+import httpx2
+
+from bot.errors import ServiceUnavailable, UserFacingError
+from bot.models import Document, LengthPlan, SummarySpec
+from bot.prompt import SYSTEM, max_tokens_for, parse_paragraphs, user_message
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STREAM_ERRORS = {"overloaded_error", "api_error", "rate_limit_error", "timeout_error"}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: attempts in all, exponential backoff with jitter, a cap on any single wait."""
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 20.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None and retry_after > 0:
+            return min(retry_after, self.max_delay)
+        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay) * (0.5 + random.random() / 2)
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    paragraphs: tuple[str, ...]
+    truncated: bool
+    input_tokens: int
+    output_tokens: int
+
+
+class Claude:
+    """One shared client for the worker's lifetime."""
+
+    def __init__(self, client: anthropic.AsyncAnthropic, *, model: str, policy: RetryPolicy | None = None) -> None:
+        self.client = client
+        self.model = model
+        self.policy = policy or RetryPolicy()
+
+    async def summarize(self, doc: Document, *, plan: LengthPlan, spec: SummarySpec) -> ModelOutput:
+        """Stream one summary. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
+        messages: list[anthropic.types.MessageParam] = [
+            {"role": "user", "content": user_message(doc, plan=plan, spec=spec)}
+        ]
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self.client.messages.stream(
+                    model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
+                ) as stream:
+                    message = await stream.get_final_message()
+                text = "".join(block.text for block in message.content if block.type == "text")
+                return ModelOutput(
+                    paragraphs=parse_paragraphs(text),
+                    truncated=message.stop_reason == "max_tokens",
+                    input_tokens=message.usage.input_tokens,
+                    output_tokens=message.usage.output_tokens,
+                )
+            except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
+                log.error("Anthropic rejected the API key: %s", type(exc).__name__)
+                raise ServiceUnavailable(
+                    "The AI service rejected this bot's credentials. An admin needs to check ANTHROPIC_API_KEY."
+                ) from None
+            except anthropic.BadRequestError as exc:
+                log.warning("Anthropic refused the request: %s", exc.message)
+                raise UserFacingError("The AI service couldn't process this content.") from None
+            except (
+                anthropic.RateLimitError,
+                anthropic.InternalServerError,
+                anthropic.APIConnectionError,
+                anthropic.APIStatusError,
+                httpx2.TransportError,
+            ) as exc:
+                if isinstance(exc, anthropic.APIStatusError) and not _retryable_status(exc):
+                    log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
+                    raise UserFacingError("The AI service couldn't process this content.") from None
+                if attempt >= self.policy.attempts:
+                    log.warning("giving up on Anthropic after %d attempts: %s", attempt, type(exc).__name__)
+                    raise ServiceUnavailable(
+                        f"The AI service is busy right now (I tried {attempt} times). "
+                        "Please try again in a few minutes."
+                    ) from None
+                wait = self.policy.delay(attempt, _retry_after(exc))
+                log.info("Anthropic %s, retry %d in %.1fs", type(exc).__name__, attempt, wait)
+                await asyncio.sleep(wait)
+
+
+def _retryable_status(exc: anthropic.APIStatusError) -> bool:
+    if exc.status_code in {408, 409, 429} or exc.status_code >= 500:
+        return True
+    # An `error` event inside a 200 stream: the SDK raises APIStatusError with status 200.
+    return exc.status_code == 200 and getattr(exc, "type", None) in RETRYABLE_STREAM_ERRORS
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    raw = response.headers.get("retry-after")
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None

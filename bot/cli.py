@@ -1,0 +1,109 @@
+"""`summarizer` command: web | socket | worker | summarize. The only place that reads the environment.
+
+A bad setting prints one line naming it and exits with status 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.errors import ConfigError, UserFacingError
+from bot.settings import Settings
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every configured secret with "[redacted]" in log records, whatever logged them."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 8]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, ()
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(
+        RedactSecrets(
+            [
+                s
+                for s in (
+                    settings.slack_bot_token,
+                    settings.slack_signing_secret,
+                    settings.slack_app_token,
+                    settings.anthropic_api_key,
+                )
+                if s
+            ]
+        )
+    )
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="summarizer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("web", help="serve Slack events over HTTP on $PORT at /slack/events")
+    sub.add_parser("socket", help="receive Slack events over Socket Mode (needs SLACK_APP_TOKEN)")
+    worker = sub.add_parser("worker", help="run summarization jobs from the queue")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    summarize = sub.add_parser("summarize", help="summarize a URL, a file, or - (stdin) and print it")
+    summarize.add_argument("source", help="http(s) URL, path to a file, or - for standard input")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv(Path.cwd() / ".env")
+    try:
+        settings = Settings.from_env()
+        setup_logging(settings)
+        if args.command == "web":
+            from bot.entry import run_web
+
+            run_web(settings)
+        elif args.command == "socket":
+            from bot.entry import run_socket
+
+            run_socket(settings)
+        elif args.command == "worker":
+            from bot.entry import run_worker
+
+            asyncio.run(run_worker(settings, burst=args.burst, install_signals=True))
+        else:
+            from bot.entry import summarize_source
+
+            print(asyncio.run(summarize_source(settings, args.source)))
+    except ConfigError as exc:
+        print(f"summarizer: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except UserFacingError as exc:
+        print(f"summarizer: {exc.user_message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _ignore_sigpipe() -> None:  # pragma: no cover - only matters when piping into `head`
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _ignore_sigpipe()
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Process entry points: wire settings to real clients and run. Called only by `bot.cli`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import anthropic
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.claude import Claude
+from bot.errors import UnsupportedContent
+from bot.extract import detect_kind, extract
+from bot.fetch import fetch, make_session
+from bot.instructions import parse_request
+from bot.models import Document, SummarySpec
+from bot.pipeline import Deps
+from bot.queue import Queue, SyncQueue
+from bot.redis_conn import RedisTarget, connect
+from bot.settings import Settings
+from bot.slack_io import SlackPoster
+from bot.summarize import summarize
+from bot.worker import Worker, consumer_name
+
+log = logging.getLogger(__name__)
+
+
+def _web_parts(settings: Settings) -> tuple[RedisTarget, SyncQueue]:
+    settings.require("slack_bot_token")
+    target = connect(settings)
+    return target, SyncQueue(target.sync_client())
+
+
+def run_web(settings: Settings) -> None:
+    """HTTP server for the Events API on $PORT (waitress, a production WSGI server)."""
+    settings.require("slack_signing_secret")
+    import waitress
+
+    from bot.app import create_app, make_web_client, wsgi_app
+
+    target, queue = _web_parts(settings)
+    app = create_app(settings, client=make_web_client(settings), queue=queue)
+    log.info("web: listening on port %d, events at /slack/events, %s", settings.port, target.describe())
+    waitress.serve(wsgi_app(app, queue), host="0.0.0.0", port=settings.port, threads=8, ident="summarizer")
+
+
+def run_socket(settings: Settings) -> None:
+    """Socket Mode: the same app, events over a WebSocket, no public URL needed."""
+    settings.require("slack_app_token")
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app, make_web_client
+
+    target, queue = _web_parts(settings)
+    app = create_app(settings, client=make_web_client(settings), queue=queue)
+    log.info("socket mode: connecting, %s", target.describe())
+    SocketModeHandler(app, settings.slack_app_token).start()
+
+
+def make_claude(settings: Settings) -> Claude | None:
+    """The Claude client, or None (offline summaries) when no API key is configured."""
+    if settings.offline:
+        return None
+    client = anthropic.AsyncAnthropic(
+        api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url, max_retries=0, timeout=300
+    )
+    return Claude(client, model=settings.anthropic_model)
+
+
+async def run_worker(settings: Settings, *, burst: bool = False, install_signals: bool = False) -> Worker:
+    """Run the worker until SIGTERM/SIGINT (or until the queue is empty with `burst`)."""
+    settings.require("slack_bot_token")
+    target = connect(settings)
+    redis = target.async_client()
+    slack = AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            AsyncServerErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+    http = make_session(settings)
+    claude = make_claude(settings)
+    deps = Deps(settings=settings, http=http, slack=SlackPoster(slack, redis), claude=claude)
+    queue = Queue(redis, consumer=consumer_name(), lease_ms=settings.job_lease_seconds * 1000)
+    worker = Worker(queue, deps, concurrency=settings.worker_concurrency, max_attempts=settings.job_max_attempts)
+    if install_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, worker.stop)
+    log.info("worker: %s, model %s", target.describe(), claude.model if claude else "offline")
+    try:
+        await worker.run(burst=burst)
+    finally:
+        await http.close()
+        if claude is not None:
+            await claude.client.close()
+        await redis.aclose()
+        if slack.session is not None:  # pragma: no cover - only when aiohttp session was injected
+            await slack.session.close()
+    return worker
+
+
+async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec | None = None) -> str:
+    """The CLI path: the same fetch → extract → summarize as the worker, printed as plain text."""
+    doc = await _load_cli_source(settings, source)
+    request = spec or SummarySpec()
+    if doc.kind == "text" and spec is None:
+        request, content = parse_request(doc.text)
+        doc = Document(text=content, kind=doc.kind, label=doc.label, title=doc.title)
+    summary = await summarize(
+        doc, spec=request, claude=make_claude(settings), max_input_words=settings.max_input_words
+    )
+    footer = f"Source: {summary.source_words:,} words · Summary: {summary.words:,} words · Model: {summary.model}"
+    notes = "".join(f"\nNote: {n}" for n in summary.notes)
+    heading = doc.title or doc.label
+    return f"{heading}\n\n" + "\n\n".join(summary.paragraphs) + f"\n\n{footer}{notes}"
+
+
+async def _load_cli_source(settings: Settings, source: str) -> Document:
+    if source == "-":
+        return extract(sys.stdin.buffer.read(), content_type="text/plain", label="your text")
+    if source.startswith(("http://", "https://")):
+        async with make_session(settings) as http:
+            fetched = await fetch(http, source, settings=settings)
+        if detect_kind(fetched.data, content_type=fetched.content_type, filename=None) is None:
+            raise UnsupportedContent()
+        return extract(fetched.data, content_type=fetched.content_type, url=fetched.url, label=source)
+    path = Path(source)
+    if not path.is_file():
+        raise UnsupportedContent(f"No such file: {source}")
+    data = path.read_bytes()
+    if detect_kind(data, content_type=None, filename=path.name) is None:
+        raise UnsupportedContent(f"I can't read {path.name}: unsupported file type.")
+    return extract(data, filename=path.name, label=path.name)

@@ -1,0 +1,155 @@
+"""HTML → main text and metadata: trafilatura first, a plain lxml text pass when it finds nothing.
+
+Pure: takes the page's bytes (and the URL only as a hint for metadata), never fetches anything.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import Document as TrafilaturaDocument
+
+from bot.extract_text import (
+    Extracted,
+    charset_from_content_type,
+    decode_bytes,
+    lookup_codec,
+    normalize_text,
+)
+from bot.models import count_words
+
+# A precise extraction this short is suspicious: retry trafilatura tuned for recall before giving up on it.
+_RETRY_BELOW_WORDS = 40
+
+# The meta prescan window. WHATWG says 1024 bytes; real pages often put the tag later.
+_PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:()+-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:()+-]+)""", re.IGNORECASE)
+
+# How trafilatura's output tree is rendered: block elements become paragraphs, list items bullet lines.
+_AROUND = {
+    "p": ("\n\n", "\n\n"),
+    "head": ("\n\n", "\n\n"),
+    "quote": ("\n\n", "\n\n"),
+    "code": ("\n\n", "\n\n"),
+    "list": ("\n\n", "\n\n"),
+    "table": ("\n\n", "\n\n"),
+    "div": ("\n\n", "\n\n"),
+    "item": ("\n- ", "\n"),
+    "lb": ("\n", ""),
+}
+_SKIPPED_OUTPUT_TAGS = frozenset({"graphic"})
+
+# Fallback pass over the raw page: what is never article text, and what starts a new paragraph.
+_NOISE_TAGS = (
+    "script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form",
+    "iframe", "button", "select", "textarea", "head", "figure", "menu", "dialog",
+)  # fmt: skip
+_FALLBACK_BLOCKS = frozenset({
+    "p", "div", "section", "article", "main", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "hr", "td", "th",
+})  # fmt: skip
+
+
+def decode_html(data: bytes, *, content_type: str | None) -> str:
+    """Decode a page: BOM, then the Content-Type charset, then `<meta charset>` / XML declaration, then a guess."""
+    declared = charset_from_content_type(content_type) or sniff_declared_charset(data)
+    return decode_bytes(data, declared=declared)
+
+
+def sniff_declared_charset(data: bytes) -> str | None:
+    """The charset the page declares about itself in its first few KB, if any (and if Python knows it)."""
+    head = data[:_PRESCAN_BYTES]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return lookup_codec(match.group(1).decode("ascii", errors="replace")) if match else None
+
+
+def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> Extracted:
+    """Main content of a page with its title, site name, author and date (ISO `YYYY-MM-DD`)."""
+    page = decode_html(data, content_type=content_type)
+    found = _trafilatura(page, url=url, favor_precision=True)
+    if found is None or count_words(found.text) < _RETRY_BELOW_WORDS:
+        wider = _trafilatura(page, url=url, favor_recall=True)
+        if wider is not None and (found is None or count_words(wider.text) > count_words(found.text)):
+            found = wider
+    fallback_title, fallback_text = _plain_pass(page)
+    if found is None or not found.text:
+        return Extracted(text=fallback_text, title=fallback_title)
+    if found.title is None and fallback_title:
+        found = Extracted(found.text, fallback_title, found.site_name, found.author, found.date)
+    return found
+
+
+def _trafilatura(page: str, *, url: str | None, favor_precision: bool = False,
+                 favor_recall: bool = False) -> Extracted | None:  # fmt: skip
+    result = trafilatura.bare_extraction(
+        page,
+        url=url,
+        favor_precision=favor_precision,
+        favor_recall=favor_recall,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+    )
+    if not isinstance(result, TrafilaturaDocument) or result.body is None:
+        return None
+    return Extracted(
+        text=_render(result.body),
+        title=_clean(result.title),
+        site_name=_clean(result.sitename),
+        author=_clean(result.author),
+        date=_clean(result.date),
+    )
+
+
+def _render(body: etree._Element) -> str:
+    """trafilatura's output tree as text: one paragraph per block, bullets for items, ` | ` between cells."""
+    parts: list[str] = []
+    _render_into(body, parts)
+    return normalize_text("".join(parts))
+
+
+def _render_into(element: etree._Element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIPPED_OUTPUT_TAGS:
+        parts.append(element.tail or "")
+        return
+    if tag == "row":
+        cells = (normalize_text("".join(cell.itertext())) for cell in element)
+        parts.append("\n" + " | ".join(cell for cell in cells if cell) + "\n" + (element.tail or ""))
+        return
+    before, after = _AROUND.get(tag, ("", ""))
+    parts.append(before + (element.text or ""))
+    for child in element:
+        _render_into(child, parts)
+    parts.append(after + (element.tail or ""))
+
+
+def _plain_pass(page: str) -> tuple[str | None, str]:
+    """(title, text) from the whole page minus obvious chrome; the last resort when trafilatura finds nothing."""
+    try:
+        root = lxml.html.document_fromstring(
+            page.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        )
+    except (etree.ParserError, ValueError):
+        return None, ""
+    title = _clean(root.findtext(".//title"))
+    for element in root.iter(*_NOISE_TAGS):
+        element.drop_tree()
+    parts: list[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        block = tag in _FALLBACK_BLOCKS
+        if event == "start":
+            parts.append(("\n\n" if block else "") + (element.text or ""))
+        else:
+            parts.append(("\n\n" if block else "") + (element.tail or ""))
+    return title, normalize_text("".join(parts))
+
+
+def _clean(value: str | None) -> str | None:
+    value = normalize_text(value).replace("\n", " ") if value else None
+    return value or None

@@ -1,0 +1,75 @@
+"""A summarization job: one source (link, file, text, thread parent) or one notice, for one Slack message.
+
+The id is derived from (team, channel, message ts, source), so the same source in the same message
+always maps to the same job, whichever event or retry delivered it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from bot.models import SummarySpec
+
+JobKind = Literal["url", "file", "text", "thread", "notice"]
+
+
+def job_id(*, team: str, channel: str, ts: str, source: str) -> str:
+    """Stable id for the job that handles `source` in message (team, channel, ts)."""
+    digest = hashlib.sha256(f"{team}\x1f{channel}\x1f{ts}\x1f{source}".encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass(frozen=True)
+class SlackFile:
+    """The parts of a Slack file object the worker needs to download and name it."""
+
+    id: str
+    name: str
+    mimetype: str | None = None
+    filetype: str | None = None
+    size: int | None = None
+    url_private_download: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything the worker needs, with no further lookup except the thread parent for kind "thread".
+
+    `message_ts` is the message that asked (it gets the reactions); replies go to the thread `thread_ts`. `source` is the dedupe key within the
+    message, e.g. "url:https://…", "file:F123", "text", "thread", "notice:skipped".
+    """
+
+    id: str
+    kind: JobKind
+    team: str
+    channel: str
+    message_ts: str
+    thread_ts: str
+    user: str | None
+    source: str
+    url: str | None = None
+    file: SlackFile | None = None
+    text: str | None = None
+    notice: str | None = None
+    spec: SummarySpec = field(default_factory=SummarySpec)
+
+    def to_json(self) -> str:
+        """Serialize for the queue. Inverse of `Job.from_json`."""
+        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Job:
+        """Parse what `to_json` produced. Raises ValueError (or KeyError/TypeError) on malformed input."""
+        data: dict[str, Any] = json.loads(raw)
+        file = SlackFile(**data.pop("file")) if data.get("file") else None
+        data.pop("file", None)
+        spec_data = data.pop("spec", None) or {}
+        spec = SummarySpec(
+            words=spec_data.get("words"),
+            paragraphs=spec_data.get("paragraphs"),
+            style_notes=tuple(spec_data.get("style_notes") or ()),
+        )
+        return cls(file=file, spec=spec, **data)

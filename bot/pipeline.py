@@ -1,0 +1,172 @@
+"""Run one job: load the source, extract, summarize, post the reply, swap the reaction.
+
+Every failure ends in a reply: user-facing errors with their own text, anything unexpected with a
+generic message (the traceback goes to the log, never to Slack).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from bot.claude import Claude, RetryPolicy
+from bot.errors import ContentTooLarge, FetchError, TransientError, UnsupportedContent, UserFacingError
+from bot.events import EventContext, jobs_for_event
+from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract
+from bot.fetch import Fetched, download_slack_file, fetch
+from bot.jobs import Job, SlackFile
+from bot.models import Document, SlackMessage
+from bot.render import render_notice, render_summary
+from bot.settings import Settings
+from bot.slack_io import DONE, FAILED, SlackPoster
+from bot.summarize import summarize
+
+log = logging.getLogger(__name__)
+GENERIC_FAILURE = "Something went wrong on my side while summarizing this. Please try again later."
+
+
+@dataclass
+class Deps:
+    """What a job needs, created once per worker."""
+
+    settings: Settings
+    http: aiohttp.ClientSession
+    slack: SlackPoster
+    claude: Claude | None
+    fetch_policy: RetryPolicy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)
+
+
+async def run_job(job: Job, deps: Deps) -> bool:
+    """Do `job` and post its reply exactly once. True if it produced a summary (or its notice)."""
+    if job.kind == "notice":
+        await deps.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
+        return True
+    messages: list[SlackMessage] = []
+    ok = True
+    try:
+        sources = await _sources(job, deps)
+    except UserFacingError as exc:
+        sources, ok = [], False
+        messages.append(render_notice(exc.user_message, emoji="x"))
+    for source in sources:
+        try:
+            doc = await _load(source, deps)
+            summary = await summarize(
+                doc, spec=job.spec, claude=deps.claude, max_input_words=deps.settings.max_input_words
+            )
+            messages.extend(render_summary(doc, summary))
+        except UserFacingError as exc:
+            log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
+            messages.append(render_notice(exc.user_message, emoji="x"))
+            ok = False
+        except Exception:
+            log.exception("job %s failed unexpectedly", job.id)
+            messages.append(render_notice(GENERIC_FAILURE, emoji="x"))
+            ok = False
+    if not messages:
+        messages.append(render_notice("I couldn't find a link, file or text to summarize there.", emoji="x"))
+        ok = False
+    await deps.slack.post_once(job, messages)
+    return ok
+
+
+async def finish(job: Job, deps: Deps, *, ok: bool, left: int) -> None:
+    """Reactions after a job: ✅ or ❌ on the source message, ⏳ removed once none of its jobs is left."""
+    await deps.slack.react(job, add=DONE if ok else FAILED, remove=None)
+    if left == 0:
+        await deps.slack.react(job, remove="hourglass_flowing_sand")
+
+
+async def _sources(job: Job, deps: Deps) -> list[Job]:
+    """The job itself, or for a bare mention in a thread, the parent message's links/files/text."""
+    if job.kind != "thread":
+        return [job]
+    parent = await deps.slack.thread_parent(job)
+    if parent is None:
+        raise UserFacingError("The message this thread started from is gone, so there is nothing to summarize.")
+    event: dict[str, Any] = {
+        **parent,
+        "type": "message",
+        "channel": job.channel,
+        "channel_type": "im",  # the parent is addressed to us: its text counts as content
+        "ts": job.message_ts,
+        "thread_ts": job.thread_ts,
+        "user": parent.get("user") or "unknown",
+        "bot_id": None,
+        "subtype": None if parent.get("subtype") not in {"file_share", "thread_broadcast"} else parent["subtype"],
+    }
+    ctx = EventContext(team=job.team, bot_user_id=None, bot_id=None, max_links=deps.settings.max_links_per_message)
+    derived = [j for j in jobs_for_event(event, ctx) if j.kind in {"url", "file", "text"}]
+    return [Job(**{**j.__dict__, "spec": job.spec}) for j in derived]
+
+
+async def _load(job: Job, deps: Deps) -> Document:
+    """Fetch and extract the job's source. Raises UserFacingError subclasses with a reason."""
+    if job.kind == "text":
+        return extract((job.text or "").encode(), content_type="text/plain", label="your text")
+    if job.kind == "url" and job.url:
+        url = job.url
+        fetched = await _with_retries(lambda: fetch(deps.http, url, settings=deps.settings), deps)
+        return _extract_fetched(fetched, label=url)
+    if job.kind == "file" and job.file:
+        return await _load_file(job.file, deps)
+    raise UnsupportedContent()
+
+
+async def _load_file(file: SlackFile, deps: Deps) -> Document:
+    url = file.url_private_download
+    if not url:
+        info = await deps.slack.file_info(file.id)
+        url = info.get("url_private_download") or info.get("url_private")
+        file = SlackFile(
+            id=file.id,
+            name=str(info.get("name") or file.name),
+            mimetype=info.get("mimetype"),
+            filetype=info.get("filetype"),
+            size=info.get("size"),
+            url_private_download=url,
+        )
+    if not url:
+        raise FetchError("Slack didn't give me a download link for that file.")
+    if file.size and file.size > deps.settings.max_download_bytes:
+        limit_mb = deps.settings.max_download_bytes / 1e6
+        raise ContentTooLarge(f"That file is larger than the {limit_mb:.0f} MB I read.")
+    expected_html = (file.filetype or "") == "html" or (file.mimetype or "").startswith("text/html")
+    fetched = await _with_retries(
+        lambda: download_slack_file(deps.http, url, settings=deps.settings, expected_html=expected_html), deps
+    )
+    return _extract_fetched(fetched, label=file.name, filename=file.name, content_type=file.mimetype)
+
+
+def _extract_fetched(
+    fetched: Fetched, *, label: str, filename: str | None = None, content_type: str | None = None
+) -> Document:
+    ctype = fetched.content_type or content_type
+    if detect_kind(fetched.data, content_type=ctype, filename=filename) is None:
+        raise UnsupportedContent(f"I can't summarize this kind of content: I read {SUPPORTED_FILE_TYPES_TEXT}.")
+    return extract(
+        fetched.data,
+        content_type=ctype,
+        filename=filename,
+        url=fetched.url if filename is None else None,
+        label=label,
+    )
+
+
+async def _with_retries(call: Any, deps: Deps) -> Fetched:
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            result: Fetched = await call()
+            return result
+        except TransientError as exc:
+            if attempt >= deps.fetch_policy.attempts:
+                raise FetchError(
+                    f"I couldn't reach that site (tried {attempt} times). It may be down; try again later."
+                ) from exc
+            await asyncio.sleep(deps.fetch_policy.delay(attempt, exc.retry_after))

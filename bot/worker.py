@@ -1,0 +1,148 @@
+"""The worker process: many jobs at once on one event loop, with leases, reclaim and graceful stop.
+
+Lifecycle: clients are created once in `Worker.start()`; `run()` reads new jobs and reclaims jobs whose
+worker died (idle longer than the lease), renews the lease of its own running jobs every lease/3, and
+on `stop()` (SIGTERM) reads nothing more, lets running jobs finish within the grace period and leaves
+the rest pending, so another worker takes them over. `run(burst=True)` drains the queue and returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+
+from bot.errors import UserFacingError
+from bot.jobs import Job
+from bot.pipeline import GENERIC_FAILURE, Deps, finish, run_job
+from bot.queue import Delivery, Queue
+from bot.render import render_notice
+
+log = logging.getLogger(__name__)
+JobRunner = Callable[[Job, Deps], Awaitable[bool]]
+
+
+def consumer_name() -> str:
+    """A name unique to this process (host and pid), so each worker has its own pending list."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class Worker:
+    """Runs jobs from `queue` with `deps`, at most `concurrency` at a time."""
+
+    def __init__(
+        self,
+        queue: Queue,
+        deps: Deps,
+        *,
+        concurrency: int,
+        max_attempts: int,
+        grace_seconds: float = 25.0,
+        runner: JobRunner = run_job,
+    ) -> None:
+        self.queue = queue
+        self.deps = deps
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.grace_seconds = grace_seconds
+        self.runner = runner
+        self.running: dict[str, asyncio.Task[None]] = {}
+        self._stopping = asyncio.Event()
+        self.completed = 0
+
+    def stop(self) -> None:
+        """Stop taking jobs (called from the SIGTERM handler). `run()` returns after the grace period."""
+        self._stopping.set()
+
+    async def run(self, *, burst: bool = False) -> None:
+        """Process jobs until `stop()`; in burst mode, until the queue has nothing left to do."""
+        await self.queue.setup()
+        lease_s = self.queue.lease_ms / 1000
+        next_beat = 0.0
+        loop = asyncio.get_running_loop()
+        log.info("worker %s ready (concurrency %d)", self.queue.consumer, self.concurrency)
+        while not self._stopping.is_set():
+            now = loop.time()
+            if now >= next_beat:
+                next_beat = now + lease_s / 3
+                await self._beat_and_reclaim()
+            free = self.concurrency - len(self.running)
+            got: list[Delivery] = []
+            if free > 0:
+                got = await self.queue.read(free, block_ms=100 if burst else 1000)
+                for delivery in got:
+                    self._spawn(delivery)
+            else:
+                await asyncio.wait(list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED)
+            if burst and not got and not self.running:
+                break
+        await self._drain()
+
+    async def _beat_and_reclaim(self) -> None:
+        try:
+            await self.queue.heartbeat(list(self.running))
+            free = self.concurrency - len(self.running)
+            if free > 0:
+                for delivery in await self.queue.reclaim(free):
+                    if delivery.entry_id not in self.running:
+                        log.info("reclaimed job entry %s from a stopped worker", delivery.entry_id)
+                        self._spawn(delivery)
+        except Exception:  # Redis blips must not kill the loop; the next beat tries again
+            log.exception("heartbeat/reclaim failed")
+
+    def _spawn(self, delivery: Delivery) -> None:
+        task = asyncio.create_task(self._handle(delivery), name=f"job-{delivery.entry_id}")
+        self.running[delivery.entry_id] = task
+        task.add_done_callback(lambda _t, eid=delivery.entry_id: self.running.pop(eid, None))
+
+    async def _handle(self, delivery: Delivery) -> None:
+        job = delivery.job
+        if job is None:
+            log.error("dropping unreadable queue entry %s: %.200r", delivery.entry_id, delivery.raw)
+            await self.queue.ack(delivery.entry_id)
+            return
+        attempt = await self.queue.attempt(job.id)
+        if attempt > self.max_attempts:
+            log.error("job %s failed %d times; giving up", job.id, attempt - 1)
+            ok = await self._report(job, GENERIC_FAILURE)
+        else:
+            try:
+                async with asyncio.timeout(self.deps.settings.job_deadline_seconds):
+                    ok = await self.runner(job, self.deps)
+            except TimeoutError:
+                log.warning("job %s passed its deadline", job.id)
+                ok = await self._report(job, "This took too long, so I stopped. Please try again later.")
+            except UserFacingError as exc:
+                ok = await self._report(job, exc.user_message)
+            except Exception:
+                log.exception("job %s crashed (attempt %d)", job.id, attempt)
+                if attempt < self.max_attempts:
+                    return  # left pending: reclaimed and retried after the lease
+                ok = await self._report(job, GENERIC_FAILURE)
+        try:
+            left = await self.queue.finish_source(job)
+            await finish(job, self.deps, ok=ok, left=left)
+        except Exception:
+            log.exception("job %s: could not update reactions", job.id)
+        await self.queue.ack(delivery.entry_id)
+        self.completed += 1
+
+    async def _report(self, job: Job, text: str) -> bool:
+        try:
+            await self.deps.slack.post_once(job, [render_notice(text, emoji="x")])
+        except Exception:
+            log.exception("job %s: could not post the failure message", job.id)
+        return False
+
+    async def _drain(self) -> None:
+        if not self.running:
+            return
+        log.info("waiting up to %.0fs for %d running jobs", self.grace_seconds, len(self.running))
+        _, pending = await asyncio.wait(list(self.running.values()), timeout=self.grace_seconds)
+        for task in pending:
+            task.cancel()  # its entry stays pending in Redis and is reclaimed by another worker
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+            log.info("%d jobs returned to the queue", len(pending))

@@ -1,0 +1,16 @@
+"""Slack listeners. Each module exposes `register(app, deps)`; `register_all` wires them in order."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import events
+from handlers.deps import HandlerDeps
+
+
+def register_all(app: App, deps: HandlerDeps) -> None:
+    """Attach every listener to `app`. The order matters: Bolt runs only the first listener that matches."""
+    events.register(app, deps)
+
+
+__all__ = ["HandlerDeps", "register_all"]

@@ -1,0 +1,184 @@
+"""The end-to-end harness: the real web process (waitress + Bolt) and the real worker, wired to fakes.
+
+Events are sent as signed HTTP requests exactly as Slack sends them; the worker runs in burst mode
+(drain the queue, then return) so a test knows when all work is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import redis
+import waitress
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import create_app, make_web_client, wsgi_app
+from bot.entry import run_worker
+from bot.queue import STREAM, SyncQueue
+from bot.settings import Settings
+from bot.worker import Worker
+
+SIGNING_SECRET = "test-signing-secret-1234"
+BOT_TOKEN = "xoxb-test-token"
+TEAM = "T0FAKE"
+BOT_USER = "U0BOT"
+_event_ids = itertools.count(1)
+_ts = itertools.count(1)
+
+
+def next_ts() -> str:
+    """A fresh Slack-style message timestamp."""
+    return f"1700000{next(_ts):03d}.000100"
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 5.0, interval: float = 0.02) -> Any:
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+class WebProcess:
+    """`summarizer web` in a thread: create_app + the WSGI front door served by waitress on a free port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.redis = redis.Redis.from_url(settings.redis_url or "")
+        queue = SyncQueue(self.redis)
+        self.app = create_app(settings, client=make_web_client(settings), queue=queue)
+        self.server = waitress.create_server(wsgi_app(self.app, queue), host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name="waitress")
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(5)
+        self.redis.close()
+
+
+class Harness:
+    """One bot (web + worker) against the fakes and a clean Redis database."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.web = WebProcess(settings)
+        self.redis = self.web.redis
+
+    def envelope(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Wrap `event` in an Events API `event_callback` envelope like Slack's."""
+        return {
+            "token": "legacy-token",
+            "team_id": TEAM,
+            "api_app_id": "A0FAKE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{next(_event_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True,
+                 "is_enterprise_install": False}
+            ],
+            "is_ext_shared_channel": False,
+        }
+
+    def post(
+        self,
+        body: dict[str, Any] | bytes,
+        *,
+        retry_num: int | None = None,
+        secret: str = SIGNING_SECRET,
+        timestamp: int | None = None,
+        path: str = "/slack/events",
+    ) -> tuple[int, bytes]:
+        """POST a signed request to the web process; returns (status, body)."""
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=raw.decode("utf-8", "replace"))
+        headers = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+        }
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        request = urllib.request.Request(self.web.url + path, data=raw, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, exc.read()
+
+    def send(self, event: dict[str, Any], *, deliveries: int = 1) -> dict[str, Any]:
+        """Deliver `event` (signed) `deliveries` times, as Slack's retries do; each must get 200."""
+        envelope = self.envelope(event)
+        for attempt in range(deliveries):
+            status, _ = self.post(envelope, retry_num=attempt or None)
+            assert status == 200, status
+        return envelope
+
+    def queued(self) -> int:
+        """How many job keys exist (each enqueued job has one, whatever its state)."""
+        return sum(1 for key in self.redis.scan_iter("summarizer:job:*") if key.count(b":") == 2)
+
+    def wait_queued(self, count: int, *, timeout: float = 5.0) -> None:
+        """Wait until `count` jobs were enqueued by the web process (listeners run after the ack)."""
+        wait_for(lambda: self.queued() >= count, timeout=timeout)
+
+    def stream_length(self) -> int:
+        return int(self.redis.xlen(STREAM))
+
+    def work(self, **overrides: Any) -> Worker:
+        """Run the real worker in burst mode until the queue is drained."""
+        settings = replace(self.settings, **overrides) if overrides else self.settings
+        return asyncio.run(run_worker(settings, burst=True))
+
+    def close(self) -> None:
+        self.web.close()
+
+
+def message_event(
+    text: str,
+    *,
+    channel: str = "C0GENERAL",
+    user: str = "U0ALICE",
+    ts: str | None = None,
+    channel_type: str = "channel",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A `message` event as Slack sends it for a user's post."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts or next_ts(),
+        "event_ts": ts or next_ts(),
+        "channel_type": channel_type,
+        "team": TEAM,
+    }
+    event.update(extra)
+    return event
+
+
+def mention_event(text: str, **kwargs: Any) -> dict[str, Any]:
+    """An `app_mention` event (the text starts with the bot's mention)."""
+    event = message_event(f"<@{BOT_USER}> {text}", **kwargs)
+    event["type"] = "app_mention"
+    event.pop("channel_type", None)
+    return event
