@@ -110,11 +110,12 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     """The jobs one `message` or `app_mention` event asks for (possibly none). Never raises on odd payloads."""
     if not isinstance(event, Mapping):
         return []
-    kind = event.get("type")
-    subtype = event.get("subtype")
-    if kind not in {"message", "app_mention"} or subtype not in HANDLED_SUBTYPES:
+    kind, subtype, user = event.get("type"), event.get("subtype"), event.get("user")
+    if kind not in {"message", "app_mention"} or not (subtype is None or isinstance(subtype, str)):
         return []
-    if event.get("bot_id") or event.get("hidden") or event.get("user") in {None, ctx.bot_user_id}:
+    if subtype not in HANDLED_SUBTYPES or not isinstance(user, str) or user == ctx.bot_user_id:
+        return []
+    if event.get("bot_id") or event.get("hidden"):
         return []
     channel, ts = event.get("channel"), event.get("ts")
     if not isinstance(channel, str) or not isinstance(ts, str):
@@ -137,7 +138,7 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
             channel=channel,
             message_ts=ts,
             thread_ts=reply_to,
-            user=event.get("user") if isinstance(event.get("user"), str) else None,
+            user=user,
             source=source,
             **fields,
         )

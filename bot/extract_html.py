@@ -13,6 +13,7 @@ from lxml import etree
 from trafilatura.settings import Document as TrafilaturaDocument
 
 from bot.extract_text import (
+    MIN_WORDS,
     Extracted,
     charset_from_content_type,
     decode_bytes,
@@ -21,12 +22,19 @@ from bot.extract_text import (
 )
 from bot.models import count_words
 
-# A precise extraction this short is suspicious: retry trafilatura tuned for recall before giving up on it.
+# A precise extraction this short is suspicious: retry trafilatura tuned for recall, and prefer that
+# result only if it is much longer (on short pages the extra words are usually navigation).
 _RETRY_BELOW_WORDS = 40
+_MUCH_LONGER = 2
+_WITHIN_SHARE = 0.8
+_WORD = re.compile(r"\w+")
+# No guessing a date from "© 2024" in the footer: a wrong date in the summary header is worse than none.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 # The meta prescan window. WHATWG says 1024 bytes; real pages often put the tag later.
 _PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:()+-]+)""", re.IGNORECASE)
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:()+-]+)""", re.IGNORECASE)
 
 # How trafilatura's output tree is rendered: block elements become paragraphs, list items bullet lines.
@@ -38,53 +46,109 @@ _AROUND = {
     "list": ("\n\n", "\n\n"),
     "table": ("\n\n", "\n\n"),
     "div": ("\n\n", "\n\n"),
-    "item": ("\n- ", "\n"),
     "lb": ("\n", ""),
 }
 _SKIPPED_OUTPUT_TAGS = frozenset({"graphic"})
 
 # Fallback pass over the raw page: what is never article text, and what starts a new paragraph.
 _NOISE_TAGS = (
-    "script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form",
-    "iframe", "button", "select", "textarea", "head", "figure", "menu", "dialog",
-)  # fmt: skip
-_FALLBACK_BLOCKS = frozenset({
-    "p", "div", "section", "article", "main", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "br", "hr", "td", "th",
-})  # fmt: skip
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "head",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "menu",
+    "dialog",
+    "figure",
+    "form",
+    "button",
+    "select",
+    "textarea",
+)
+_FALLBACK_BLOCKS = frozenset(
+    (
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "br",
+        "hr",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    )
+)
 
 
 def decode_html(data: bytes, *, content_type: str | None) -> str:
-    """Decode a page: BOM, then the Content-Type charset, then `<meta charset>` / XML declaration, then a guess."""
+    """Decode a page: BOM, Content-Type charset, `<meta charset>` or XML declaration, then a guess."""
     declared = charset_from_content_type(content_type) or sniff_declared_charset(data)
-    return decode_bytes(data, declared=declared)
+    # lxml refuses text containing characters XML forbids; browsers ignore them anyway.
+    return _XML_FORBIDDEN.sub("", decode_bytes(data, declared=declared))
 
 
 def sniff_declared_charset(data: bytes) -> str | None:
     """The charset the page declares about itself in its first few KB, if any (and if Python knows it)."""
     head = data[:_PRESCAN_BYTES]
     match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
-    return lookup_codec(match.group(1).decode("ascii", errors="replace")) if match else None
+    codec = lookup_codec(match.group(1).decode("ascii", errors="replace")) if match else None
+    if codec and codec.startswith(("utf-16", "utf-32")):
+        return None  # a page that can declare itself in ASCII is not UTF-16: the label is wrong (WHATWG)
+    return codec
 
 
 def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> Extracted:
     """Main content of a page with its title, site name, author and date (ISO `YYYY-MM-DD`)."""
     page = decode_html(data, content_type=content_type)
     found = _trafilatura(page, url=url, favor_precision=True)
-    if found is None or count_words(found.text) < _RETRY_BELOW_WORDS:
-        wider = _trafilatura(page, url=url, favor_recall=True)
-        if wider is not None and (found is None or count_words(wider.text) > count_words(found.text)):
-            found = wider
-    fallback_title, fallback_text = _plain_pass(page)
+    if found is not None and count_words(found.text) >= _RETRY_BELOW_WORDS:
+        return found
+    plain_title, plain_text = _plain_pass(page)
+    wider = _trafilatura(page, url=url, favor_recall=True)
+    # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
+    # if it is page content, i.e. survives the plain pass that drops header, nav, footer and aside.
+    if (
+        wider is not None
+        and _mostly_within(wider.text, plain_text)
+        and (found is None or count_words(wider.text) > _MUCH_LONGER * count_words(found.text) + MIN_WORDS)
+    ):
+        found = wider
     if found is None or not found.text:
-        return Extracted(text=fallback_text, title=fallback_title)
-    if found.title is None and fallback_title:
-        found = Extracted(found.text, fallback_title, found.site_name, found.author, found.date)
+        return Extracted(text=plain_text, title=plain_title or (wider.title if wider else None))
     return found
 
 
-def _trafilatura(page: str, *, url: str | None, favor_precision: bool = False,
-                 favor_recall: bool = False) -> Extracted | None:  # fmt: skip
+def _mostly_within(text: str, container: str) -> bool:
+    words = _WORD.findall(text.lower())
+    known = set(_WORD.findall(container.lower()))
+    return bool(words) and sum(word in known for word in words) >= _WITHIN_SHARE * len(words)
+
+
+def _trafilatura(
+    page: str, *, url: str | None, favor_precision: bool = False, favor_recall: bool = False
+) -> Extracted | None:
     result = trafilatura.bare_extraction(
         page,
         url=url,
@@ -93,6 +157,7 @@ def _trafilatura(page: str, *, url: str | None, favor_precision: bool = False,
         include_comments=False,
         include_tables=True,
         with_metadata=True,
+        date_extraction_params=dict(_DATE_PARAMS),
     )
     if not isinstance(result, TrafilaturaDocument) or result.body is None:
         return None
@@ -117,9 +182,12 @@ def _render_into(element: etree._Element, parts: list[str]) -> None:
     if tag in _SKIPPED_OUTPUT_TAGS:
         parts.append(element.tail or "")
         return
+    if tag == "item":
+        parts.append("\n- " + _one_line(element) + (element.tail or ""))
+        return
     if tag == "row":
-        cells = (normalize_text("".join(cell.itertext())) for cell in element)
-        parts.append("\n" + " | ".join(cell for cell in cells if cell) + "\n" + (element.tail or ""))
+        cells = (_one_line(cell) for cell in element)
+        parts.append("\n" + " | ".join(cell for cell in cells if cell) + (element.tail or ""))
         return
     before, after = _AROUND.get(tag, ("", ""))
     parts.append(before + (element.text or ""))
@@ -128,8 +196,13 @@ def _render_into(element: etree._Element, parts: list[str]) -> None:
     parts.append(after + (element.tail or ""))
 
 
+def _one_line(element: etree._Element) -> str:
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+    return " ".join(text.split())
+
+
 def _plain_pass(page: str) -> tuple[str | None, str]:
-    """(title, text) from the whole page minus obvious chrome; the last resort when trafilatura finds nothing."""
+    """(title, text) of the whole page minus obvious chrome: the fallback when trafilatura finds nothing."""
     try:
         root = lxml.html.document_fromstring(
             page.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
@@ -137,8 +210,9 @@ def _plain_pass(page: str) -> tuple[str | None, str]:
     except (etree.ParserError, ValueError):
         return None, ""
     title = _clean(root.findtext(".//title"))
-    for element in root.iter(*_NOISE_TAGS):
-        element.drop_tree()
+    for element in list(root.iter(*_NOISE_TAGS)):
+        if isinstance(element, lxml.html.HtmlElement):
+            element.drop_tree()  # keeps the tail text, which belongs to the parent
     parts: list[str] = []
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+# Fewer words than this is not a document worth summarizing (an empty page, a lone heading).
+MIN_WORDS = 5
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -38,6 +41,8 @@ _BOMS = (
 )
 # Labels that browsers (WHATWG Encoding) read as windows-1252, a superset in the printable range.
 _AS_CP1252 = frozenset({"ascii", "latin-1", "iso8859-1"})
+# How much more "chaos" (charset-normalizer's mess score) windows-1252 may show and still win.
+_NEAR_TIE = 0.02
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([\w.:()+-]+)""", re.IGNORECASE)
 
 
@@ -76,23 +81,37 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     bom = bom_encoding(data)
     if bom:
         return data.decode(bom, errors="replace")
-    utf8 = _try_decode(data, "utf-8")
-    if declared and declared.startswith(("utf-16", "utf-32")):
-        declared = None  # without a BOM such a label is almost always wrong (the WHATWG rule)
+    utf8 = _try_utf8(data)
     if declared and not (utf8 is not None and not data.isascii() and _is_single_byte(declared)):
         return data.decode(declared, errors="replace")
     if utf8 is not None:
         return utf8
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+    return _guess(data)
 
 
-def _try_decode(data: bytes, codec: str) -> str | None:
+def _guess(data: bytes) -> str:
+    """charset-normalizer's guess, except that windows-1252 wins a near tie (it does for browsers too).
+
+    On mostly-ASCII Western text the detector often finds a Baltic or Central European code page just
+    as plausible and may pick it, turning "crème" into "crčme".
+    """
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("cp1252", errors="replace")
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + _NEAR_TIE:
+            return str(match)
+    return str(best)
+
+
+def _try_utf8(data: bytes) -> str | None:
+    """`data` as strict UTF-8, forgiving only a character cut in half at the very end (a capped download)."""
     try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data[: exc.start].decode("utf-8", errors="replace")
         return None
 
 
@@ -100,24 +119,30 @@ def _is_single_byte(codec: str) -> bool:
     return codec.startswith(("cp12", "iso8859", "latin", "mac-"))
 
 
-# Control characters worth treating as binary noise. \t \n \r \f \v and ESC appear in real text files.
-_BINARY_CONTROLS = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+# Control characters that text files don't contain. \t \n \r \f \v and ESC do appear in real ones.
+_BINARY_CONTROLS = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}))
 
 
-def looks_binary(data: bytes, *, sample_size: int = 8192) -> bool:
-    """True when the start of `data` is not text: NUL bytes (outside a UTF-16/32 BOM) or >10% control bytes."""
+def looks_binary(data: bytes, *, declared: str | None = None, sample_size: int = 8192) -> bool:
+    """True when the start of `data` is mostly not text: over 0.5% NUL bytes, or over 5% control bytes.
+
+    UTF-16 and UTF-32 are full of NULs, so a BOM or a `declared` codec of either family means text.
+    A stray NUL or two in a long text file does not make it binary.
+    """
     sample = data[:sample_size]
-    if not sample or bom_encoding(sample) in {"utf-16", "utf-32"}:
+    wide = bom_encoding(sample) or declared or ""
+    if not sample or wide.startswith(("utf-16", "utf-32")):
         return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for byte in sample if byte in _BINARY_CONTROLS)
-    return controls > len(sample) // 10
+    nuls = sample.count(0)
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
+    return nuls > len(sample) // 200 + 1 or controls * 20 > len(sample)
 
 
 # --- normalisation ----------------------------------------------------------------------------------------
 
-_LINE_BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\u2028": "\n", "\x85": "\n", "\f": "\n\n", "\u2029": "\n\n"})
+_LINE_BREAKS = str.maketrans(
+    {"\r": "\n", "\v": "\n", "\u2028": "\n", "\x85": "\n", "\f": "\n\n", "\u2029": "\n\n"}
+)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
@@ -141,7 +166,8 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str:
 
 def extract_plain_text(data: bytes, *, content_type: str | None) -> Extracted:
     """Plain text: decoded and normalised, line breaks inside paragraphs kept as they are."""
-    return Extracted(text=normalize_text(decode_bytes(data, declared=charset_from_content_type(content_type))))
+    raw = decode_bytes(data, declared=charset_from_content_type(content_type))
+    return Extracted(text=normalize_text(raw))
 
 
 def extract_markdown(data: bytes, *, content_type: str | None) -> Extracted:
@@ -177,6 +203,7 @@ _ITALIC_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _ESCAPED_BASE = 0xF0000  # Supplementary Private Use Area: escaped characters hide here while rules run
+_ESCAPED = re.compile("[\U000f0000-\U000f00ff]")
 
 
 def clean_markdown(text: str) -> tuple[str, str | None]:
@@ -190,7 +217,7 @@ def clean_markdown(text: str) -> tuple[str, str | None]:
     front = _FRONT_MATTER.match(text)
     if front:
         title_match = _FRONT_TITLE.search(front.group(1))
-        title = title_match.group(1).strip() or None if title_match else None
+        title = (title_match.group(1).strip() or None) if title_match else None
         text = text[front.end() :]
     if title is None:
         title = _leading_h1(text)
@@ -210,7 +237,7 @@ def _leading_h1(text: str) -> str | None:
 
 
 def _split_fences(lines: list[str]) -> list[tuple[bool, list[str]]]:
-    """Cut lines into (is_code, lines) runs; fence lines themselves are dropped, an unclosed fence runs to EOF."""
+    """Cut lines into (is_code, lines) runs; fence lines are dropped, an unclosed fence runs to the end."""
     chunks: list[tuple[bool, list[str]]] = [(False, [])]
     fence: str | None = None
     for line in lines:
@@ -234,15 +261,17 @@ def _clean_prose(lines: list[str]) -> list[str]:
     for line in text.split("\n"):
         heading = _ATX.match(line)
         if heading:
-            out.extend(["", heading.group(1) or "", ""])
-        elif _RULE_OR_UNDERLINE.match(line) or _TABLE_DELIMITER.match(line) or _REFERENCE_DEF.match(line):
+            out.extend(["", _clean_inline(heading.group(1) or ""), ""])
+        elif _RULE_OR_UNDERLINE.match(line):
             out.append("")
+        elif _TABLE_DELIMITER.match(line) or _REFERENCE_DEF.match(line):
+            continue
         else:
             line = _QUOTE.sub("", line)
             if line.lstrip().startswith("|"):
                 line = line.strip().strip("|")
             out.append(_clean_inline(_BULLET.sub(r"\1-\2", line)))
-    return [re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _ESCAPED_BASE), line) for line in out]
+    return [_ESCAPED.sub(lambda m: chr(ord(m.group()) - _ESCAPED_BASE), line) for line in out]
 
 
 def _clean_inline(line: str) -> str:

@@ -76,9 +76,16 @@ class Worker:
                     self._spawn(delivery)
             else:
                 await asyncio.wait(list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED)
-            if burst and not got and not self.running:
+            if burst and not got and not self.running and await self._queue_idle():
                 break
         await self._drain()
+
+    async def _queue_idle(self) -> bool:
+        """True when no job is waiting or pending anywhere (burst mode also waits out dead workers' jobs)."""
+        _, pending = await self.queue.depth()
+        if pending:
+            await asyncio.sleep(0.1)
+        return pending == 0
 
     async def _beat_and_reclaim(self) -> None:
         try:

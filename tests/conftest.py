@@ -91,8 +91,8 @@ def settings(redis_url: str, slack: FakeSlack, claude: FakeAnthropic, tmp_path: 
 
 
 @pytest.fixture
-def bot(settings: Settings) -> Iterator[Harness]:
+def bot(settings: Settings, slack: FakeSlack) -> Iterator[Harness]:
     """The real web process and worker, wired to the fakes."""
-    harness = Harness(settings)
+    harness = Harness(settings, slack)
     yield harness
     harness.close()

@@ -26,6 +26,7 @@ from bot.entry import run_worker
 from bot.queue import STREAM, SyncQueue
 from bot.settings import Settings
 from bot.worker import Worker
+from tests.fakes.slack_api import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-1234"
 BOT_TOKEN = "xoxb-test-token"
@@ -73,8 +74,9 @@ class WebProcess:
 class Harness:
     """One bot (web + worker) against the fakes and a clean Redis database."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, slack: FakeSlack) -> None:
         self.settings = settings
+        self.slack = slack
         self.web = WebProcess(settings)
         self.redis = self.web.redis
 
@@ -125,7 +127,16 @@ class Harness:
                 return exc.code, exc.read()
 
     def send(self, event: dict[str, Any], *, deliveries: int = 1) -> dict[str, Any]:
-        """Deliver `event` (signed) `deliveries` times, as Slack's retries do; each must get 200."""
+        """Post `event`'s message in the fake Slack, then deliver the event (signed) `deliveries` times,
+        as Slack's retries do; each delivery must get 200."""
+        channel, ts = event.get("channel"), event.get("ts")
+        known = {m["ts"] for m in self.slack.messages(channel)} if isinstance(channel, str) else set()
+        if isinstance(channel, str) and isinstance(ts, str) and ts not in known and event.get("subtype") is None:
+            self.slack.add_message(channel, text=str(event.get("text", "")), user=str(event.get("user")), ts=ts,
+                                   thread_ts=event.get("thread_ts"))
+        elif isinstance(channel, str) and isinstance(ts, str) and ts not in known:
+            self.slack.add_message(channel, text=str(event.get("text", "")), user=str(event.get("user")), ts=ts,
+                                   files=event.get("files"), subtype=event.get("subtype"))
         envelope = self.envelope(event)
         for attempt in range(deliveries):
             status, _ = self.post(envelope, retry_num=attempt or None)

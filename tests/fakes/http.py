@@ -22,11 +22,16 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 
+class DropConnection(Exception):
+    """Raised by a fake's handle() to close the connection without answering (a crash or a cut cable)."""
+
+
 @dataclass(frozen=True)
 class Request:
-    """One parsed HTTP request; header names are lower-cased."""
+    """One parsed HTTP request; header names are lower-cased, `target` is the raw path with its query."""
 
     method: str
+    target: str
     path: str
     query: dict[str, str]
     headers: dict[str, str]
@@ -138,6 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         request = Request(
             method=self.command,
+            target=self.path,
             path=split.path,
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
             headers={k.lower(): v for k, v in self.headers.items()},
@@ -145,6 +151,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             response = self.server.owner.handle(request)
+        except DropConnection:
+            self.close_connection = True
+            return
         except Exception as exc:  # a bug in a fake must be loud in the test output, not a hung client
             self.server.owner.errors.append(exc)
             traceback.print_exc()
@@ -185,8 +194,8 @@ class FakeServer:
     """Base of the fakes: serves `handle()` on 127.0.0.1:<free port> from a daemon thread."""
 
     def __init__(self) -> None:
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._httpd: _Server | None = None
+        self._serve_thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self.errors: list[Exception] = []
 
@@ -197,25 +206,25 @@ class FakeServer:
     @property
     def url(self) -> str:
         """The base URL, e.g. "http://127.0.0.1:54321" (no trailing slash)."""
-        if self._server is None:
+        if self._httpd is None:
             raise RuntimeError(f"{type(self).__name__} is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
     def start(self) -> Self:
         """Bind a free port and serve in a daemon thread; returns self."""
-        if self._server is not None:
+        if self._httpd is not None:
             raise RuntimeError(f"{type(self).__name__} is already started")
         self._stopping.clear()
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="fake-http"
+        self._httpd = _Server(self)
+        self._serve_thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="fake-http"
         )
-        self._thread.start()
+        self._serve_thread.start()
         return self
 
     def stop(self) -> None:
         """Stop serving, close the listening socket and all open connections; idempotent."""
-        server, thread = self._server, self._thread
+        server, thread = self._httpd, self._serve_thread
         if server is None:
             return
         self._stopping.set()
@@ -224,14 +233,14 @@ class FakeServer:
         server.close_connections()
         if thread is not None:
             thread.join(5.0)
-        self._server = self._thread = None
+        self._httpd = self._serve_thread = None
 
     def sleep(self, seconds: float) -> bool:
         """Wait up to `seconds`, cut short by stop(); returns False if the server is stopping."""
         return not self._stopping.wait(seconds) if seconds > 0 else not self._stopping.is_set()
 
     def __enter__(self) -> Self:
-        if self._server is None:
+        if self._httpd is None:
             self.start()
         return self
 

@@ -87,7 +87,7 @@ def _check_items(items: Any, pointer: str, limit: int) -> list[Any]:
     if not isinstance(items, list) or not items:
         raise _invalid_blocks(f"must provide an array with at least 1 item [json-pointer:{pointer}]")
     if len(items) > limit:
-        raise _invalid_blocks(f"must provide an array with no more than {limit} items [json-pointer:{pointer}]")
+        raise _invalid_blocks(f"must provide an array with at most {limit} items [json-pointer:{pointer}]")
     return items
 
 
@@ -112,7 +112,8 @@ def validate_blocks(blocks: Any) -> None:
                 raise _invalid_blocks(f"must provide text or fields [json-pointer:{at}]")
             if "text" in block:
                 _check_text(block["text"], f"{at}/text", 3000)
-            for j, item in enumerate(_check_items(block["fields"], f"{at}/fields", 10) if "fields" in block else []):
+            fields = _check_items(block["fields"], f"{at}/fields", 10) if "fields" in block else []
+            for j, item in enumerate(fields):
                 _check_text(item, f"{at}/fields/{j}", 2000)
         elif kind == "header":
             _check_text(block.get("text"), f"{at}/text", 150, plain_only=True)
@@ -167,12 +168,12 @@ def _parse_blocks(raw: Any) -> list[dict[str, Any]] | None:
 
 
 class FakeSlack(FakeServer):
-    """The fake Web API: messages per channel, threads, reactions, files, recorded calls, scripted failures."""
+    """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
         self,
         *,
-        token: str = "xoxb-test-token",
+        bot_token: str = "xoxb-test-token",
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         team_id: str = "T0FAKE",
@@ -180,7 +181,7 @@ class FakeSlack(FakeServer):
         scopes: str = "app_mentions:read,channels:history,chat:write,files:read,reactions:write",
     ) -> None:
         super().__init__()
-        self.token, self.bot_user_id, self.bot_id = token, bot_user_id, bot_id
+        self.bot_token, self.bot_user_id, self.bot_id = bot_token, bot_user_id, bot_id
         self.team_id, self.app_id, self.scopes = team_id, app_id, scopes
         self._lock = threading.RLock()
         self._calls: list[Call] = []
@@ -201,16 +202,13 @@ class FakeSlack(FakeServer):
             return [c for c in self._calls if method is None or c.method == method]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Poll until at least `count` calls of `method` arrived, then return them; AssertionError on timeout."""
+        """Poll until `count` calls of `method` arrived and return them; AssertionError after `timeout`."""
         deadline = time.monotonic() + timeout
-        while True:
-            calls = self.calls(method)
-            if len(calls) >= count or time.monotonic() >= deadline:
-                break
+        while len(calls := self.calls(method)) < count:
+            if time.monotonic() >= deadline:
+                seen = [c.method for c in self.calls()]
+                raise AssertionError(f"wanted {count} {method} call(s) in {timeout}s; got {seen}")
             time.sleep(0.02)
-        if len(calls) < count:
-            seen = [c.method for c in self.calls()]
-            raise AssertionError(f"expected {count} {method} call(s) within {timeout}s, got {len(calls)}: {seen}")
         return calls
 
     @property
@@ -231,9 +229,15 @@ class FakeSlack(FakeServer):
             self._redirect_base = None
 
     def fail_next(
-        self, method: str, *, status: int = 429, retry_after: int | None = 1, times: int = 1, error: str | None = None
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        times: int = 1,
+        error: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` fail: 429 + Retry-After, 5xx internal_error, or 200 ok:false."""
+        """Fail the next `times` calls of `method`: 429 + Retry-After, 5xx internal_error, 200 + `error`."""
         if status == 200 and error is None:
             raise ValueError("a 200 failure needs error=")
         default = "ratelimited" if status == 429 else "internal_error"
@@ -260,7 +264,8 @@ class FakeSlack(FakeServer):
         """Seed a message (a thread reply when `thread_ts` is given) and return its ts."""
         with self._lock:
             ts = self._claim_ts(ts)
-            message: dict[str, Any] = {"type": "message", "user": user, "text": text, "ts": ts, "team": self.team_id}
+            message: dict[str, Any] = {"type": "message", "user": user, "text": text, "ts": ts}
+            message["team"] = self.team_id
             if blocks is not None:
                 message["blocks"] = copy.deepcopy(blocks)
             if files is not None:
@@ -271,21 +276,28 @@ class FakeSlack(FakeServer):
             return ts
 
     def add_file(
-        self, name: str, content: bytes, mimetype: str = "text/plain", filetype: str = "text", *, user: str = "U123"
+        self,
+        name: str,
+        content: bytes,
+        mimetype: str = "text/plain",
+        filetype: str = "text",
+        *,
+        user: str = "U123",
     ) -> dict[str, Any]:
         """Register a file served by files.info and /files-pri/; returns its Slack file object."""
         with self._lock:
             self._file_seq += 1
             file_id = f"F0FAKE{self._file_seq:05d}"
-            url = f"{self.url}/files-pri/{file_id}/{name}"
+            url = f"{self.url}/files-pri/{file_id}"
             created = 1700000000 + self._file_seq
             file: dict[str, Any] = {
                 "id": file_id, "created": created, "timestamp": created, "name": name, "title": name,
                 "mimetype": mimetype, "filetype": filetype, "pretty_type": filetype.upper(), "user": user,
                 "user_team": self.team_id, "editable": False, "size": len(content), "mode": "hosted",
                 "is_external": False, "external_type": "", "is_public": True, "public_url_shared": False,
-                "display_as_bot": False, "username": "", "url_private": url, "url_private_download": url,
-                "permalink": f"https://fake.slack.com/files/{user}/{file_id}/{name}", "has_rich_preview": False,
+                "display_as_bot": False, "username": "", "url_private": f"{url}/{name}",
+                "url_private_download": f"{url}/download/{name}", "has_rich_preview": False,
+                "permalink": f"https://fake.slack.com/files/{user}/{file_id}/{name}",
             }
             self._files[file_id] = (file, content)
             return copy.deepcopy(file)
@@ -316,7 +328,9 @@ class FakeSlack(FakeServer):
             return self._download(request)
         return Response(404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_PAGE)
 
-    def _reply(self, payload: dict[str, Any], *, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    def _reply(
+        self, payload: dict[str, Any], *, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
         extra = {"x-oauth-scopes": self.scopes, **(headers or {})}
         return json_response(payload, status=status, headers=extra, content_type=JSON_CONTENT_TYPE)
 
@@ -340,13 +354,14 @@ class FakeSlack(FakeServer):
             token = authorization.removeprefix("Bearer ") if authorization else body.get("token")
             if not token:
                 return self._reply({"ok": False, "error": "not_authed"})
-            if token != self.token:
+            if token != self.bot_token:
                 return self._reply({"ok": False, "error": "invalid_auth"})
             failure = next((f for f in self._failures if f.method == method and f.times > 0), None)
             if failure is not None:
                 failure.times -= 1
-                headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-                return self._reply({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+                retry = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
+                error = {"ok": False, "error": failure.error}
+                return self._reply(error, status=failure.status, headers=retry)
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return self._reply({"ok": False, "error": "unknown_method", "req_method": method})
@@ -356,7 +371,7 @@ class FakeSlack(FakeServer):
                 return self._reply({"ok": False, "error": exc.error, **exc.extra})
 
     def _download(self, request: Request) -> Response:
-        authorized = request.header("authorization") == f"Bearer {self.token}"
+        authorized = request.header("authorization") == f"Bearer {self.bot_token}"
         html = {"Content-Type": "text/html; charset=utf-8"}
         with self._lock:
             self._downloads.append(Download(request.path, dict(request.headers), authorized))
@@ -387,6 +402,10 @@ class FakeSlack(FakeServer):
     def _sorted(self, channel: str) -> list[dict[str, Any]]:
         return sorted(self._messages.get(channel, []), key=lambda m: _ts_value(m["ts"]))
 
+    def _thread_messages(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The parent (ts) and its replies, oldest first."""
+        return [m for m in self._sorted(channel) if m["ts"] == ts or m.get("thread_ts") == ts]
+
     def _find(self, channel: str, ts: str) -> dict[str, Any] | None:
         return next((m for m in self._messages.get(channel, []) if m["ts"] == ts), None)
 
@@ -397,7 +416,7 @@ class FakeSlack(FakeServer):
         if thread_ts:
             parent = self._find(channel, thread_ts)
             if parent is not None and parent.get("thread_ts", parent["ts"]) != parent["ts"]:
-                parent = self._find(channel, parent["thread_ts"])  # a reply to a reply joins the parent's thread
+                parent = self._find(channel, parent["thread_ts"])  # a reply to a reply joins the thread
             thread_ts = parent["ts"] if parent is not None else thread_ts
             message["thread_ts"] = thread_ts
             if parent is not None:
@@ -410,7 +429,7 @@ class FakeSlack(FakeServer):
         if not metadata:
             out.pop("metadata", None)
         if out.get("thread_ts") == out["ts"]:
-            replies = [m for m in self._sorted(channel) if m.get("thread_ts") == out["ts"] and m["ts"] != out["ts"]]
+            replies = self._thread_messages(channel, out["ts"])[1:]
             out["reply_count"] = len(replies)
             out["reply_users"] = sorted({r.get("user", "") for r in replies})
             out["reply_users_count"] = len(out["reply_users"])
@@ -450,8 +469,8 @@ class FakeSlack(FakeServer):
     # ----- Web API methods (called under the lock) -----
 
     def _m_auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://fake.slack.com/", "team": "Fake", "user": "summarizer", "team_id": self.team_id,
-                "user_id": self.bot_user_id, "bot_id": self.bot_id, "is_enterprise_install": False}
+        return {"url": "https://fake.slack.com/", "team": "Fake", "user": "summarizer",
+                "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
 
     def _m_chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = str(body.get("channel") or "")
@@ -496,12 +515,14 @@ class FakeSlack(FakeServer):
         if metadata is not None:
             message["metadata"] = metadata
         message["edited"] = {"user": self.bot_user_id, "ts": self._claim_ts(None)}
-        shown = {k: v for k, v in message.items() if k not in {"ts", "thread_ts", "parent_user_id", "metadata"}}
-        return {"channel": channel, "ts": message["ts"], "text": message["text"], "message": copy.deepcopy(shown)}
+        hidden = {"ts", "thread_ts", "parent_user_id", "metadata"}
+        shown = {k: v for k, v in message.items() if k not in hidden}
+        ts = message["ts"]
+        return {"channel": channel, "ts": ts, "text": message["text"], "message": copy.deepcopy(shown)}
 
     def _m_chat_delete(self, body: dict[str, Any]) -> dict[str, Any]:
         channel, message = self._own_message(body, "cant_delete_message")
-        has_replies = any(m.get("thread_ts") == message["ts"] and m is not message for m in self._messages[channel])
+        has_replies = len(self._thread_messages(channel, message["ts"])) > 1
         self._messages[channel].remove(message)
         self._reactions.pop((channel, message["ts"]), None)
         if has_replies:  # Slack keeps a tombstone so the thread survives its parent
@@ -542,9 +563,9 @@ class FakeSlack(FakeServer):
         if target is None:
             raise SlackError("thread_not_found")
         metadata = _truthy(body.get("include_all_metadata"))
-        if target.get("thread_ts", ts) != ts:  # the ts of a reply gives back just that reply
-            return {"messages": [self._render(channel, target, metadata=metadata)], "has_more": False}
-        thread = [m for m in self._sorted(channel) if m is target or m.get("thread_ts") == ts]
+        if target.get("thread_ts", ts) != ts:  # "ts: a thread's parent message or a message in the thread"
+            target = self._find(channel, target["thread_ts"]) or target
+        thread = self._thread_messages(channel, target["ts"])
         limit = max(1, min(int(body.get("limit") or 1000), 1000))
         start, cursor = 0, str(body.get("cursor") or "")
         if cursor:
@@ -557,9 +578,9 @@ class FakeSlack(FakeServer):
         if start > 0:  # every page starts with the parent, as on real Slack
             page = [target, *page]
         rest = thread[start + limit :]
-        next_cursor = base64.b64encode(f"next_ts:{_ts_value(rest[0]['ts'])}".encode()).decode() if rest else ""
-        return {"messages": [self._render(channel, m, metadata=metadata) for m in page], "has_more": bool(rest),
-                "response_metadata": {"next_cursor": next_cursor}}
+        cursor = base64.b64encode(f"next_ts:{_ts_value(rest[0]['ts'])}".encode()).decode() if rest else ""
+        messages = [self._render(channel, m, metadata=metadata) for m in page]
+        return {"messages": messages, "has_more": bool(rest), "response_metadata": {"next_cursor": cursor}}
 
     def _m_files_info(self, body: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(body.get("file") or ""))

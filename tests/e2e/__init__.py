@@ -1,0 +1,1 @@
+"""End-to-end tests: real Bolt app over signed HTTP, real worker, real Redis, fake Slack/Anthropic/web."""

@@ -1,0 +1,111 @@
+"""A worker killed mid-job (SIGKILL): another worker takes the job over and one reply is posted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.jobs import Job
+from bot.models import SlackMessage
+from bot.slack_io import SlackPoster
+from tests.articles import ARTICLE_TEXT
+from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.slack_api import FakeSlack
+from tests.harness import BOT_TOKEN, Harness, mention_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(bot: Harness, *, lease: int) -> subprocess.Popen[bytes]:
+    """`summarizer worker` as a real separate process, configured by environment like production."""
+    s = bot.settings
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "SUMMARIZER_"))},
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": s.slack_api_url,
+        "ANTHROPIC_API_KEY": s.anthropic_api_key or "",
+        "ANTHROPIC_BASE_URL": s.anthropic_base_url or "",
+        "ANTHROPIC_MODEL": s.anthropic_model,
+        "REDIS_URL": s.redis_url or "",
+        "SUMMARIZER_ALLOW_PRIVATE_URLS": "true",
+        "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
+        "SUMMARIZER_DATA_DIR": str(s.data_dir),
+    }
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_job_of_a_killed_worker_is_rerun_once(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
+    """SIGKILL while Claude is answering: the job is reclaimed after the lease and posted exactly once."""
+    claude.delay(30, times=1)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    victim = worker_process(bot, lease=2)
+    try:
+        claude.wait_for(1, timeout=20)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait(10)
+        assert victim.stderr is not None
+        victim.stderr.close()
+    assert slack.bot_replies(event["channel"], event["ts"]) == []
+    started = time.monotonic()
+    bot.work(job_lease_seconds=2)
+    recovered_after = time.monotonic() - started
+    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+    assert len(claude.requests) == 2
+    assert recovered_after < 30
+    assert slack.reactions(event["channel"], event["ts"]) == {"white_check_mark"}
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_running_job_finish(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
+    """SIGTERM during a job: intake stops, the job finishes within the grace period, the process exits 0."""
+    claude.delay(2, times=1)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    worker = worker_process(bot, lease=30)
+    try:
+        claude.wait_for(1, timeout=20)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(20) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(10)
+        assert worker.stderr is not None
+        worker.stderr.close()
+    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+
+
+async def test_post_once_finds_a_reply_posted_before_a_crash(settings: object, slack: FakeSlack,
+                                                             redis_url: str) -> None:
+    """If a worker died after posting but before recording it, the retry finds the reply and posts nothing."""
+    import redis.asyncio as aioredis
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    poster = SlackPoster(client, redis)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(id="job1", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent, user="U1",
+              source="text", text="x")
+    message = SlackMessage(text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},))
+    await poster.post_once(job, [message])
+    await redis.delete("summarizer:job:job1:posted")  # the crash: the post landed, the record did not
+    await poster.post_once(job, [message])
+    await poster.post_once(job, [message])
+    assert len(slack.bot_replies("C1", parent)) == 1
+    await redis.aclose()

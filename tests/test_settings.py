@@ -1,0 +1,90 @@
+"""Settings: defaults, validation with one-line messages, and the CLI's handling of bad configuration."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.jobs import Job, SlackFile
+from bot.models import SummarySpec
+from bot.settings import DEFAULT_SLACK_API_URL, Settings, default_model
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_need_nothing() -> None:
+    """With an empty environment every setting has a working default (offline, embedded Redis)."""
+    s = Settings.from_env({})
+    assert s.offline and s.redis_url is None and s.slack_api_url == DEFAULT_SLACK_API_URL
+    assert s.worker_concurrency >= 20 and not s.allow_private_urls
+    assert s.anthropic_model == default_model()
+
+
+def test_default_model_is_a_current_sonnet() -> None:
+    """The default model is a Sonnet the installed SDK lists and does not mark deprecated."""
+    from anthropic.resources.messages.messages import DEPRECATED_MODELS
+
+    model = default_model()
+    assert "sonnet" in model and model not in DEPRECATED_MODELS
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
+        ({"SLACK_API_URL": "not a url"}, "SLACK_API_URL"),
+        ({"SUMMARIZER_ALLOW_PRIVATE_URLS": "maybe"}, "SUMMARIZER_ALLOW_PRIVATE_URLS"),
+        ({"SUMMARIZER_WORKER_CONCURRENCY": "0"}, "SUMMARIZER_WORKER_CONCURRENCY"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
+    """Each malformed value raises ConfigError whose message names the variable."""
+    with pytest.raises(ConfigError, match=names):
+        Settings.from_env(env)
+
+
+def test_slack_file_hosts_include_a_custom_api_host() -> None:
+    """The token may go to files.slack.com, and to SLACK_API_URL's host:port when one is set."""
+    assert Settings.from_env({}).slack_file_hosts == {"files.slack.com"}
+    custom = Settings.from_env({"SLACK_API_URL": "http://127.0.0.1:8123/api"})
+    assert custom.slack_file_hosts == {"files.slack.com", "127.0.0.1:8123"}
+    assert custom.slack_api_url.endswith("/api/")
+
+
+def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    """`summarizer worker` with a malformed setting prints one line naming it and exits 2, no traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "worker"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SUMMARIZER_JOB_LEASE_SECONDS": "soon"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "summarizer: configuration error: SUMMARIZER_JOB_LEASE_SECONDS must be a whole number, got 'soon'"
+    ]
+
+
+def test_cli_names_a_missing_token(tmp_path: Path) -> None:
+    """`summarizer worker` without a bot token says which variable to set."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "worker"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 2 and "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_job_json_round_trip() -> None:
+    """A job survives serialization unchanged, files and requests included."""
+    job = Job(id="j", kind="file", team="T", channel="C", message_ts="1.2", thread_ts="1.2", user="U",
+              source="file:F1", file=SlackFile(id="F1", name="a.pdf", size=3),
+              spec=SummarySpec(words=200, paragraphs=2, style_notes=("for executives",)))
+    assert Job.from_json(job.to_json()) == job
