@@ -34,8 +34,9 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None and retry_after > 0:
-            return min(retry_after, self.max_delay)
-        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay) * (0.5 + random.random() / 2)
+            return min(float(retry_after), self.max_delay)
+        backoff = min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
+        return float(backoff * (0.5 + random.random() / 2))
 
 
 @dataclass(frozen=True)

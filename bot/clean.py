@@ -18,6 +18,7 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 _TERMINAL = ".!?…"
+_MAX_TOKEN = 200
 _DOTTED_NAME = re.compile(r"\W*(?:[A-Z0-9-]+|[a-z0-9-]+)(?:\.(?:[A-Z0-9-]+|[a-z0-9-]+)){2,}\W*")  # BBC.CO.UK
 _URL_LIKE = re.compile(r"://|^\W*www\.|@|^\W*[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
 
@@ -117,8 +118,9 @@ def repair_run_together(line: str) -> str:
                     out.append(" ")
             continue
         out.append(char)
-        glued = char in _TERMINAL and _glued_sentence(line, i)
-        if nxt.isupper() and (glued or (char == "’" and prev in _TERMINAL)):
+        if nxt.isupper() and (
+            (char in _TERMINAL and _glued_sentence(line, i)) or (char == "’" and prev in _TERMINAL)
+        ):
             out.append(" ")
     return "".join(out)
 
@@ -133,14 +135,17 @@ def _quote_opens(char: str, open_quote: str | None) -> bool:
 
 def _glued_sentence(line: str, i: int) -> bool:
     """Whether the punctuation at `i` (directly followed by an uppercase letter) ends a glued sentence."""
-    start = line.rfind(" ", 0, i) + 1
-    end = line.find(" ", i)
-    token = line[start : end if end >= 0 else len(line)]
+    start = line.rfind(" ", max(0, i - _MAX_TOKEN), i) + 1
+    end = line.find(" ", i, i + _MAX_TOKEN)
+    end = len(line) if end < 0 else end
+    if (start == 0 and i > _MAX_TOKEN) or end - i > _MAX_TOKEN:
+        return False  # a 200-character "word" is a URL or data, not two sentences
+    token = line[start:end]
     if _URL_LIKE.search(token) or _DOTTED_NAME.fullmatch(token):
         return False
     if line[i] == ".":
         j = i
-        while j > 0 and line[j - 1].isalpha():
+        while j > start and line[j - 1].isalpha():
             j -= 1
         if i - j == 1 and (j == 0 or not line[j - 1].isalnum()):
             return False  # an initialism: U.S., J.R.R.

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import anthropic
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -52,17 +53,25 @@ def run_web(settings: Settings) -> None:
     waitress.serve(wsgi_app(app, queue), host="0.0.0.0", port=settings.port, threads=8, ident="summarizer")
 
 
-def run_socket(settings: Settings) -> None:
-    """Socket Mode: the same app, events over a WebSocket, no public URL needed."""
-    settings.require("slack_app_token")
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def make_socket_handler(settings: Settings) -> SocketModeHandler:
+    """The same Bolt app behind Socket Mode: events over a WebSocket, no public URL needed.
 
+    The handler keeps the embedded Redis (if any) alive through `handler.redis_target`.
+    """
+    settings.require("slack_app_token")
     from bot.app import create_app, make_web_client
 
     target, queue = _web_parts(settings)
     app = create_app(settings, client=make_web_client(settings), queue=queue)
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    handler.redis_target = target  # type: ignore[attr-defined]
     log.info("socket mode: connecting, %s", target.describe())
-    SocketModeHandler(app, settings.slack_app_token).start()
+    return handler
+
+
+def run_socket(settings: Settings) -> None:
+    """Run Socket Mode until interrupted."""
+    make_socket_handler(settings).start()  # type: ignore[no-untyped-call]
 
 
 def make_claude(settings: Settings) -> Claude | None:

@@ -22,6 +22,7 @@ MIN_WORDS, MAX_WORDS = 10, 5000
 MIN_PARAGRAPHS, MAX_PARAGRAPHS = 1, 20
 MIN_WORDS_PER_PARAGRAPH = 15
 WORDS_PER_SENTENCE = 20
+MAX_INSTRUCTION_CHARS = 400  # an instruction is a short line; longer first lines are content
 
 _TOKEN = re.compile(
     r"tl\s?[;:,/.]?\s?dr|<[^<>\s]+>|\d+(?:[.,]\d+)*(?:k\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]",
@@ -179,7 +180,11 @@ def _analyse(line: str) -> _Analysis:
             i += 1
             continue
         value, j = found
-        if j + 1 < len(tokens) and tokens[j].low in {"-", "–", "to", "or"} and tokens[j + 1].low[0].isdecimal():
+        if (
+            j + 1 < len(tokens)
+            and tokens[j].low in {"-", "–", "to", "or"}
+            and tokens[j + 1].low[0].isdecimal()
+        ):
             value = round((value + _digits(tokens[j + 1].text)) / 2)
             j += 2
         k = j + (j < len(tokens) and tokens[j].low in {"-", "–"})
@@ -201,8 +206,11 @@ def _analyse(line: str) -> _Analysis:
         while end + 1 < len(tokens) and tokens[end + 1].low in _TRAILERS | {"each", "apiece"}:
             per_paragraph = per_paragraph or (kind == "words" and tokens[end + 1].low in {"each", "apiece"})
             end += 1
-        if kind == "words" and end + 2 < len(tokens) and tokens[end + 1].low == "per" and _is_paragraph(
-            tokens[end + 2].low
+        if (
+            kind == "words"
+            and end + 2 < len(tokens)
+            and tokens[end + 1].low == "per"
+            and _is_paragraph(tokens[end + 2].low)
         ):
             per_paragraph, end = True, end + 2
         start = i
@@ -274,18 +282,24 @@ def _notes(line: str, tokens: list[_Token]) -> list[str]:
         if t is not None and not t.used and t.low not in _BREAKS:
             run.append(t)
             continue
-        while run and (run[0].low in _TRIM or not run[0].low[0].isalnum()):
-            run.pop(0)
-        while run and (run[-1].low in _TRIM or not run[-1].low[-1].isalnum()):
-            run.pop()
-        if any(r.low not in _FILLER and r.low[0].isalnum() for r in run):
-            notes.append(line[run[0].start : run[-1].end])
+        first, last = 0, len(run)
+        while first < last and (run[first].low in _TRIM or not run[first].low[0].isalnum()):
+            first += 1
+        while last > first and (run[last - 1].low in _TRIM or not run[last - 1].low[-1].isalnum()):
+            last -= 1
+        if any(r.low not in _FILLER and r.low[0].isalnum() for r in run[first:last]):
+            notes.append(line[run[first].start : run[last - 1].end])
         run = []
     return notes
 
 
 def split_instruction(text: str) -> tuple[str, str]:
-    """(instruction text or "", content). Only whitespace between the two is dropped."""
+    """(instruction text or "", content); together they hold all of `text` but the whitespace between them.
+
+    The instruction is the leading sentence (or text up to a colon) of the first line when more than a few
+    words of content follow it on that line; otherwise the whole first line (≤ 40 words) if it reads as
+    an instruction. Anything else is all content.
+    """
     stripped = text.strip()
     line, _, rest = stripped.partition("\n")
     line = line.strip()
@@ -293,7 +307,7 @@ def split_instruction(text: str) -> tuple[str, str]:
     tail = line[len(segment) :].strip() if segment else ""
     if segment and count_words(tail) > 12:
         return segment, f"{tail}\n{rest}".strip()
-    if count_words(line) <= 40 and _analyse(line).instruction:
+    if len(line) <= MAX_INSTRUCTION_CHARS and count_words(line) <= 40 and _analyse(line).instruction:
         return line, rest.strip()
     if segment:
         return segment, f"{tail}\n{rest}".strip()
@@ -303,7 +317,7 @@ def split_instruction(text: str) -> tuple[str, str]:
 def _leading_segment(line: str) -> str:
     """The leading sentence (or text before a colon) of `line` that reads best as an instruction, or ""."""
     best, best_score = "", -1
-    for m in re.finditer(r"[.!?:](?=\s+\S)", line):
+    for m in re.finditer(r"[.!?:](?=\s+\S)", line[:MAX_INSTRUCTION_CHARS]):
         prefix = line[: m.end()]
         if count_words(prefix) > 25:
             break
@@ -357,8 +371,9 @@ def plan_length(*, source_words: int, spec: SummarySpec) -> LengthPlan:
             if cap <= MAX_WORDS and asked >= source:
                 notes.append(f"asked for {asked:,} words; the source has only about {_about(source)}")
             elif cap <= MAX_WORDS:
-                notes.append(f"asked for {asked:,} words; capped at {words:,} for a source of about "
-                             f"{_about(source)}")
+                notes.append(
+                    f"asked for {asked:,} words; capped at {words:,} for a source of about {_about(source)}"
+                )
             else:
                 notes.append(f"asked for {asked:,} words; the most is {MAX_WORDS:,}")
         elif asked < MIN_WORDS:

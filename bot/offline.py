@@ -83,7 +83,10 @@ def _units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        lead = start == 0 or text[:start].rstrip(" \t").endswith("\n")
+        before = start - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        lead = before < 0 or text[before] == "\n"
         glued = start > 0 and not text[start - 1].isspace()
         pieces = [sentence] if count_words(sentence) <= MAX_UNIT_WORDS else _cut(sentence)
         for n, piece in enumerate(pieces):

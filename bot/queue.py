@@ -12,6 +12,7 @@ Web process: sync client (`SyncQueue`). Worker: asyncio client (`Queue`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -94,18 +95,22 @@ class Queue:
 
     async def read(self, count: int, *, block_ms: int) -> list[Delivery]:
         """New jobs for this consumer, waiting up to `block_ms` for the first one."""
-        reply = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=count, block=block_ms)
-        return [d for _, entries in reply or [] for d in self._deliveries(entries)]
+        reply: Any = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=count, block=block_ms)
+        streams = reply.items() if isinstance(reply, dict) else (reply or [])  # RESP3 answers a map
+        return [d for _, entries in streams for d in self._deliveries(entries)]
 
     async def reclaim(self, count: int) -> list[Delivery]:
         """Jobs whose worker stopped renewing them for longer than the lease, now owned by this consumer."""
-        reply = await self.redis.xautoclaim(STREAM, GROUP, self.consumer, self.lease_ms, "0-0", count=count)
+        reply: list[Any] = await self.redis.xautoclaim(
+            STREAM, GROUP, self.consumer, self.lease_ms, "0-0", count=count
+        )
         return self._deliveries(reply[1])
 
     async def heartbeat(self, entry_ids: list[str]) -> None:
         """Renew the lease of jobs this consumer is running (resets their idle time)."""
         if entry_ids:
-            await self.redis.xclaim(STREAM, GROUP, self.consumer, 0, entry_ids, justid=True)
+            ids: list[int | bytes | str | memoryview[int]] = list(entry_ids)
+            await self.redis.xclaim(STREAM, GROUP, self.consumer, 0, ids, justid=True)
 
     async def ack(self, entry_id: str) -> None:
         """Finish a delivery: it leaves the pending list and the stream."""

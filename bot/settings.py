@@ -26,12 +26,14 @@ def default_model() -> str:
     try:
         import typing
 
-        from anthropic.resources.messages.messages import DEPRECATED_MODELS
+        from anthropic.resources.messages import messages as sdk_messages
         from anthropic.types.model import Model
+
+        deprecated: dict[str, str] = getattr(sdk_messages, "DEPRECATED_MODELS", {})
 
         names = [a for arg in typing.get_args(Model) for a in typing.get_args(arg)]
         for name in names:
-            if isinstance(name, str) and "sonnet" in name and name not in DEPRECATED_MODELS:
+            if isinstance(name, str) and "sonnet" in name and name not in deprecated:
                 return name
     except (ImportError, AttributeError):  # pragma: no cover - depends on SDK internals
         pass

@@ -102,7 +102,12 @@ class Worker:
     def _spawn(self, delivery: Delivery) -> None:
         task = asyncio.create_task(self._handle(delivery), name=f"job-{delivery.entry_id}")
         self.running[delivery.entry_id] = task
-        task.add_done_callback(lambda _t, eid=delivery.entry_id: self.running.pop(eid, None))
+        entry_id = delivery.entry_id
+
+        def forget(_: asyncio.Task[None]) -> None:
+            self.running.pop(entry_id, None)
+
+        task.add_done_callback(forget)
 
     async def _handle(self, delivery: Delivery) -> None:
         job = delivery.job

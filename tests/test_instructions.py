@@ -85,8 +85,14 @@ def test_table_is_large_enough() -> None:
 @pytest.mark.parametrize(
     ("line", "notes"),
     [
-        ("Summarize for executives in 3 paragraphs, focus on the numbers", ("for executives", "focus on the numbers")),
-        ("Please summarise the article in a single paragraph for a non-technical audience", ("for a non-technical audience",)),
+        (
+            "Summarize for executives in 3 paragraphs, focus on the numbers",
+            ("for executives", "focus on the numbers"),
+        ),
+        (
+            "Please summarise the article in a single paragraph for a non-technical audience",
+            ("for a non-technical audience",),
+        ),
         ("Summarize this content to 2000 words in 6 paragraphs", ()),
         ("Can you summarize this for me please?", ()),
         ("Summarize in 3 sentences", ("3 sentences",)),
@@ -112,10 +118,16 @@ def test_seed_request() -> None:
     ("text", "instruction"),
     [
         ("Summarize in 3 paragraphs: " + "word " * 60, "Summarize in 3 paragraphs:"),
-        ("Please summarise this in 200 words. Starmer spoke to the press after a long summit in London today "
-         "and said that the leaders would meet again soon.", "Please summarise this in 200 words."),
-        ("Summarize approx. 200 words. Starmer spoke to the press following the summit of Canadian, Turkish "
-         "and European leaders held at Lancaster House.", "Summarize approx. 200 words."),
+        (
+            "Please summarise this in 200 words. Starmer spoke to the press after a long summit in London "
+            "today and said that the leaders would meet again soon.",
+            "Please summarise this in 200 words.",
+        ),
+        (
+            "Summarize approx. 200 words. Starmer spoke to the press following the summit of Canadian, "
+            "Turkish and European leaders held at Lancaster House.",
+            "Summarize approx. 200 words.",
+        ),
     ],
 )
 def test_leading_sentence(text: str, instruction: str) -> None:

@@ -15,11 +15,12 @@ from bot.models import LengthPlan, SummarySpec, count_words
 from bot.offline import summarize_offline
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-request.txt"
-VOCABULARY = (
-    "summit leaders agreed Ukraine peace coalition defence missiles Europe Canada Turkey minister talks "
-    "budget export finance jobs Belfast security guarantee sovereignty negotiations ceasefire troops aid "
-    "the a of and to in on for with that said will would".split()
-)
+_WORDS = """
+summit leaders agreed Ukraine peace coalition defence missiles Europe Canada Turkey minister talks budget
+export finance jobs Belfast security guarantee sovereignty negotiations ceasefire troops aid the a of and
+to in on for with that said will would
+"""
+VOCABULARY = tuple(_WORDS.split())
 
 
 def _article(sentences: int, *, seed: int = 7) -> str:
@@ -77,7 +78,9 @@ def test_deterministic() -> None:
 def test_sentences_are_verbatim_and_in_order() -> None:
     """Every sentence of the summary is a sentence of the source, in the source's order."""
     out = summarize_offline(ARTICLE, plan=LengthPlan(words=300, paragraphs=3))
-    positions = [ARTICLE.index(sentence.strip() + ".") for p in out for sentence in p.split(".") if sentence.strip()]
+    positions = [
+        ARTICLE.index(sentence.strip() + ".") for p in out for sentence in p.split(".") if sentence.strip()
+    ]
     assert positions == sorted(positions)
 
 

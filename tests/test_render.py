@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 import pytest
@@ -13,7 +12,9 @@ from bot.models import Document, SlackMessage, Summary
 from bot.render import MAX_MESSAGE_CHARS, escape, link, render_notice, render_summary
 
 WJ = "\u2060"
-URL_DOC = Document(text="x", kind="html", label="https://example.com/a", title="Leaders agree", url="https://example.com/a")
+URL_DOC = Document(
+    text="x", kind="html", label="https://example.com/a", title="Leaders agree", url="https://example.com/a"
+)
 FILE_DOC = Document(text="x", kind="pdf", label="report_2025.pdf")
 TEXT_DOC = Document(text="x", kind="text", label="your text")
 
@@ -54,7 +55,10 @@ def test_escape_never_pings(text: str) -> None:
     assert "<@" not in escaped
     assert "<" not in escaped and ">" not in escaped
     if WJ not in text:
-        assert html.unescape(escaped.replace(f"@{WJ}", "@")) == html.unescape(text.replace("&", "&amp;"))
+        restored = (
+            escaped.replace(f"@{WJ}", "@").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        )
+        assert restored == text
 
 
 @pytest.mark.parametrize(
@@ -78,22 +82,22 @@ def test_link(url: str, label: str, expected: str) -> None:
     assert link(url, label) == expected
 
 
+def _texts(block: dict[str, object]) -> list[str]:
+    """The mrkdwn texts of a section or context block."""
+    text = block.get("text")
+    if isinstance(text, dict):
+        return [str(text["text"])]
+    elements = block.get("elements")
+    assert isinstance(elements, list)
+    return [str(e["text"]) for e in elements]
+
+
 def _sections(message: SlackMessage) -> list[str]:
-    return [
-        str(b["text"]["text"])  # type: ignore[index]
-        for b in message.blocks
-        if b["type"] == "section"
-    ]
+    return [t for b in message.blocks if b["type"] == "section" for t in _texts(b)]
 
 
 def _block_text(message: SlackMessage) -> int:
-    total = 0
-    for block in message.blocks:
-        if block["type"] == "section":
-            total += len(block["text"]["text"])  # type: ignore[index]
-        else:
-            total += sum(len(e["text"]) for e in block["elements"])  # type: ignore[attr-defined]
-    return total
+    return sum(len(t) for b in message.blocks for t in _texts(b))
 
 
 def _long_paragraph(words: int, seed: int) -> str:
@@ -130,7 +134,9 @@ def test_unbreakable_text_is_split() -> None:
     """A sentence or word longer than a section is cut between words, then inside the word."""
     sentence = " ".join(["word"] * 2000)
     blob = "x" * 7000
-    messages = render_summary(TEXT_DOC, Summary(paragraphs=(sentence, blob), model="offline", source_words=9000))
+    messages = render_summary(
+        TEXT_DOC, Summary(paragraphs=(sentence, blob), model="offline", source_words=9000)
+    )
     sections = [text for m in messages for text in _sections(m)][1:]
     assert all(len(text) <= 3000 for text in sections)
     assert "".join(sections).replace(" ", "") == (sentence + blob).replace(" ", "")
@@ -152,7 +158,10 @@ def test_footer_with_model_and_notes() -> None:
         paragraphs=(" ".join(["word"] * 180),),
         model="claude-sonnet-5-5",
         source_words=1234,
-        notes=("asked for 2,000 words; the source has only about 360", "summarized the first 100 of 200 words"),
+        notes=(
+            "asked for 2,000 words; the source has only about 360",
+            "summarized the first 100 of 200 words",
+        ),
     )
     footer = render_summary(URL_DOC, summary)[-1].blocks[-1]
     assert footer == {
@@ -160,8 +169,8 @@ def test_footer_with_model_and_notes() -> None:
         "elements": [
             {
                 "type": "mrkdwn",
-                "text": "Source: 1,234 words · Summary: 180 words · Model: claude-sonnet-5-5 · "
-                "asked for 2,000 words; the source has only about 360 · summarized the first 100 of 200 words",
+                "text": "Source: 1,234 words · Summary: 180 words · Model: claude-sonnet-5-5 · asked for "
+                "2,000 words; the source has only about 360 · summarized the first 100 of 200 words",
             }
         ],
     }
@@ -171,7 +180,9 @@ def test_footer_offline() -> None:
     """An offline summary says so instead of naming a model."""
     summary = Summary(paragraphs=("One two three.",), model="offline", source_words=10)
     footer = render_summary(TEXT_DOC, summary)[-1].blocks[-1]
-    assert footer["elements"] == [{"type": "mrkdwn", "text": "Source: 10 words · Summary: 3 words · Offline summary"}]
+    assert footer["elements"] == [
+        {"type": "mrkdwn", "text": "Source: 10 words · Summary: 3 words · Offline summary"}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -183,7 +194,10 @@ def test_footer_offline() -> None:
             "*<https://example.com/b|https://example.com/b>*",
         ),
         (FILE_DOC, ":page_facing_up: *report_2025.pdf*"),
-        (Document(text="x", kind="pdf", label="<!here> *bold*.pdf"), ":page_facing_up: *&lt;!here&gt; bold.pdf*"),
+        (
+            Document(text="x", kind="pdf", label="<!here> *bold*.pdf"),
+            ":page_facing_up: *&lt;!here&gt; bold.pdf*",
+        ),
         (TEXT_DOC, "*Summary of your text*"),
         (
             Document(text="x", kind="html", label="u", title="<@U1> & *Co*", url="https://e.com/"),
@@ -225,14 +239,19 @@ def test_short_summary_is_one_message() -> None:
 def test_render_notice() -> None:
     """A notice is one section with the emoji and the trusted text as given."""
     message = render_notice("I can't read *that* file.", emoji="x")
-    assert message.blocks == ({"type": "section", "text": {"type": "mrkdwn", "text": ":x: I can't read *that* file."}},)
+    assert message.blocks == (
+        {"type": "section", "text": {"type": "mrkdwn", "text": ":x: I can't read *that* file."}},
+    )
     assert message.text == "I can't read *that* file."
 
 
 def test_render_notice_defaults() -> None:
     """The default emoji is :warning:, and an invalid emoji name falls back to it."""
     assert _sections(render_notice("Careful."))[0] == ":warning: Careful."
-    assert _sections(render_notice("Careful.", emoji=":information_source:"))[0] == ":information_source: Careful."
+    assert (
+        _sections(render_notice("Careful.", emoji=":information_source:"))[0]
+        == ":information_source: Careful."
+    )
     assert _sections(render_notice("Careful.", emoji="bad emoji>"))[0] == ":warning: Careful."
 
 
