@@ -7,6 +7,7 @@ content survives in order. `sentence_spans` never drops or reorders text. Pure: 
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # Characters that only ever mean "some space" (tabs, no-break and typographic spaces).
@@ -73,6 +74,8 @@ _ABBREVIATIONS = frozenset(
 _NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "nr", "nº"})
 _SENTENCE_END = re.compile(r"([.!?…]+|[。！？।؟]+)([\"”’'»)\]]*)")
 _CJK_END = "。！？"
+_QUOTE_OR_BREAK = re.compile('[“„«”»"\n]')
+_MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split it as usual
 
 
 def normalize_whitespace(text: str) -> str:
@@ -163,13 +166,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, trimmed of surrounding whitespace, in order.
 
     A sentence ends at . ! ? … (plus closing quotes/brackets) followed by whitespace and a character that
-    is not lowercase, unless the word before the full stop is a known abbreviation or an initial; at CJK
-    。！？ even without whitespace; and at every line break. Slicing the spans loses only whitespace.
+    is not lowercase, unless the word before the full stop is a known abbreviation or an initial, or the
+    end lies inside a short double-quoted passage (a quotation stays whole); at CJK 。！？ even without
+    whitespace; and at every line break. Slicing the spans loses only whitespace.
     """
     spans: list[tuple[int, int]] = []
+    quoted = _quoted_ranges(text)
+    opens = [a for a, _ in quoted]
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
+        inside = bisect.bisect_left(opens, end) - 1
+        if inside >= 0 and end <= quoted[inside][1]:
+            continue  # keep a short quotation whole: “We agree. Now we act.”
         rest = end
         while rest < len(text) and text[rest].isspace() and text[rest] != "\n":
             rest += 1
@@ -189,6 +198,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             _add_span(text, pos, pos + len(piece), result)
             pos += len(piece) + 1
     return result
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) index pairs of double-quoted passages of at most _MAX_QUOTE characters."""
+    ranges: list[tuple[int, int]] = []
+    open_quote: str | None = None
+    opened = 0
+    for match in _QUOTE_OR_BREAK.finditer(text):
+        char, i = match.group(), match.start()
+        if char == "\n":
+            open_quote = None
+        elif _quote_opens(char, open_quote):
+            open_quote, opened = char, i
+        else:
+            if i - opened <= _MAX_QUOTE:
+                ranges.append((opened, i))
+            open_quote = None
+    return ranges
 
 
 def split_sentences(text: str) -> list[str]:

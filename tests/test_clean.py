@@ -186,6 +186,11 @@ def test_whitespace_normalised() -> None:
         ("See No. 10 today. Fine.", ["See No. 10 today.", "Fine."]),
         ("Heading\nBody text here. More", ["Heading", "Body text here.", "More"]),
         ("今日は晴れ。明日は雨。", ["今日は晴れ。", "明日は雨。"]),
+        (
+            "He said: “We agree. Now we act.” Then he left.",
+            ["He said: “We agree. Now we act.”", "Then he left."],
+        ),
+        ('She said "Go. Now." Then she ran.', ['She said "Go. Now."', "Then she ran."]),
     ],
 )
 def test_split_sentences(text: str, sentences: list[str]) -> None:

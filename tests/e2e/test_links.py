@@ -8,7 +8,7 @@ from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, message_event
+from tests.harness import Harness, message_event, wait_for
 
 
 def blocks_text(message: dict[str, object]) -> str:
@@ -22,8 +22,7 @@ def test_shared_link_gets_one_threaded_summary(bot: Harness, slack: FakeSlack, c
     url = web.add("/news/transit", article_html())
     event = message_event(f"Worth a read <{url}>")
     bot.send(event)
-    bot.wait_queued(1)
-    assert "hourglass_flowing_sand" in slack.reactions(event["channel"], event["ts"])
+    wait_for(lambda: "hourglass_flowing_sand" in slack.reactions(event["channel"], event["ts"]))
     bot.work()
     replies = slack.bot_replies(event["channel"], event["ts"])
     assert len(replies) == 1

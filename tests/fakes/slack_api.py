@@ -29,6 +29,7 @@ SIGN_IN_PAGE = b"""<!DOCTYPE html>
 <input type="password" name="password" placeholder="Your password">
 <button type="submit" id="signin_btn">Sign In</button></form></div></body></html>
 """
+APP_TOKEN_METHOD = "apps.connections.open"  # the one method called with the xapp- token, not the bot's
 NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><title>Slack</title></head><body>Not found</body></html>\n"
 
 
@@ -179,9 +180,14 @@ class FakeSlack(FakeServer):
         team_id: str = "T0FAKE",
         app_id: str = "A0FAKE",
         scopes: str = "app_mentions:read,channels:history,chat:write,files:read,reactions:write",
+        app_token: str = "xapp-test-token",
     ) -> None:
         super().__init__()
         self.bot_token, self.bot_user_id, self.bot_id = bot_token, bot_user_id, bot_id
+        # Socket Mode (addition): apps.connections.open takes the app-level token and answers this URL
+        # (a tests.fakes.socket_mode.FakeSocketMode's `url`); None → `not_allowed`.
+        self.app_token = app_token
+        self.socket_url: str | None = None
         self.team_id, self.app_id, self.scopes = team_id, app_id, scopes
         self._lock = threading.RLock()
         self._calls: list[Call] = []
@@ -354,7 +360,9 @@ class FakeSlack(FakeServer):
             token = authorization.removeprefix("Bearer ") if authorization else body.get("token")
             if not token:
                 return self._reply({"ok": False, "error": "not_authed"})
-            if token != self.bot_token:
+            if method == APP_TOKEN_METHOD and not token.startswith("xapp-"):  # Socket Mode (addition)
+                return self._reply({"ok": False, "error": "not_allowed_token_type"})
+            if token != (self.app_token if method == APP_TOKEN_METHOD else self.bot_token):
                 return self._reply({"ok": False, "error": "invalid_auth"})
             failure = next((f for f in self._failures if f.method == method and f.times > 0), None)
             if failure is not None:
@@ -581,6 +589,12 @@ class FakeSlack(FakeServer):
         cursor = base64.b64encode(f"next_ts:{_ts_value(rest[0]['ts'])}".encode()).decode() if rest else ""
         messages = [self._render(channel, m, metadata=metadata) for m in page]
         return {"messages": messages, "has_more": bool(rest), "response_metadata": {"next_cursor": cursor}}
+
+    def _m_apps_connections_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Socket Mode (addition): the WebSocket URL to connect to, from `self.socket_url`."""
+        if self.socket_url is None:
+            raise SlackError("not_allowed")
+        return {"url": self.socket_url}
 
     def _m_files_info(self, body: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(body.get("file") or ""))
