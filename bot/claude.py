@@ -50,7 +50,9 @@ class ModelOutput:
 class Claude:
     """One shared client for the worker's lifetime."""
 
-    def __init__(self, client: anthropic.AsyncAnthropic, *, model: str, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self, client: anthropic.AsyncAnthropic, *, model: str, policy: RetryPolicy | None = None
+    ) -> None:
         self.client = client
         self.model = model
         self.policy = policy or RetryPolicy()
@@ -78,7 +80,8 @@ class Claude:
             except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
                 log.error("Anthropic rejected the API key: %s", type(exc).__name__)
                 raise ServiceUnavailable(
-                    "The AI service rejected this bot's credentials. An admin needs to check ANTHROPIC_API_KEY."
+                    "The AI service rejected this bot's credentials. "
+                    "An admin needs to check ANTHROPIC_API_KEY."
                 ) from None
             except anthropic.BadRequestError as exc:
                 log.warning("Anthropic refused the request: %s", exc.message)

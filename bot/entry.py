@@ -103,7 +103,9 @@ async def run_worker(settings: Settings, *, burst: bool = False, install_signals
     claude = make_claude(settings)
     deps = Deps(settings=settings, http=http, slack=SlackPoster(slack, redis), claude=claude)
     queue = Queue(redis, consumer=consumer_name(), lease_ms=settings.job_lease_seconds * 1000)
-    worker = Worker(queue, deps, concurrency=settings.worker_concurrency, max_attempts=settings.job_max_attempts)
+    worker = Worker(
+        queue, deps, concurrency=settings.worker_concurrency, max_attempts=settings.job_max_attempts
+    )
     if install_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -131,7 +133,9 @@ async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec
     summary = await summarize(
         doc, spec=request, claude=make_claude(settings), max_input_words=settings.max_input_words
     )
-    footer = f"Source: {summary.source_words:,} words · Summary: {summary.words:,} words · Model: {summary.model}"
+    footer = (
+        f"Source: {summary.source_words:,} words · Summary: {summary.words:,} words · Model: {summary.model}"
+    )
     notes = "".join(f"\nNote: {n}" for n in summary.notes)
     heading = doc.title or doc.label
     return f"{heading}\n\n" + "\n\n".join(summary.paragraphs) + f"\n\n{footer}{notes}"

@@ -107,7 +107,7 @@ def _without_links(text: str) -> str:
 
 
 def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
-    """The jobs one `message` or `app_mention` event asks for (possibly none). Never raises on odd payloads."""
+    """The jobs one `message` or `app_mention` event asks for (possibly none). Never raises."""
     if not isinstance(event, Mapping):
         return []
     kind, subtype, user = event.get("type"), event.get("subtype"), event.get("user")
@@ -183,7 +183,8 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
                 make(
                     "notice",
                     f"notice:unsupported:{file.id}",
-                    notice=f"I can't summarize *{_safe_name(file.name)}*: I read {SUPPORTED_FILE_TYPES_TEXT} files.",
+                    notice=f"I can't summarize *{_safe_name(file.name)}*: "
+                    f"I read {SUPPORTED_FILE_TYPES_TEXT} files.",
                 )
             )
     if jobs or not addressed:

@@ -115,7 +115,9 @@ async def fetch(
                     continue
                 _raise_for_status(response.status, response.headers)
                 data = await _read_capped(response, settings.max_download_bytes)
-                return Fetched(url=str(response.url), content_type=response.headers.get("Content-Type"), data=data)
+                return Fetched(
+                    url=str(response.url), content_type=response.headers.get("Content-Type"), data=data
+                )
         except BlockedURLError:
             raise
         except TimeoutError:

@@ -38,8 +38,9 @@ class SlackFile:
 class Job:
     """Everything the worker needs, with no further lookup except the thread parent for kind "thread".
 
-    `message_ts` is the message that asked (it gets the reactions); replies go to the thread `thread_ts`. `source` is the dedupe key within the
-    message, e.g. "url:https://…", "file:F123", "text", "thread", "notice:skipped".
+    `message_ts` is the message that asked (it gets the reactions); replies go to the thread
+    `thread_ts`. `source` is the dedupe key within the message, e.g. "url:https://…", "file:F123",
+    "text", "thread", "notice:skipped".
     """
 
     id: str

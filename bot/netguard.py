@@ -60,8 +60,8 @@ def check_url(url: str, *, allow_private: bool) -> None:
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        if host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost"):
-            if not allow_private:
-                raise BlockedURLError(detail="localhost") from None
+        local = host.lower() in {"localhost", "localhost.localdomain"} or host.lower().endswith(".localhost")
+        if local and not allow_private:
+            raise BlockedURLError(detail="localhost") from None
         return
     check_address(host, allow_private=allow_private)

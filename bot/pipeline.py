@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -37,7 +37,9 @@ class Deps:
     http: aiohttp.ClientSession
     slack: SlackPoster
     claude: Claude | None
-    fetch_policy: RetryPolicy = RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)
+    fetch_policy: RetryPolicy = field(
+        default_factory=lambda: RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)
+    )
 
 
 async def run_job(job: Job, deps: Deps) -> bool:
@@ -87,7 +89,9 @@ async def _sources(job: Job, deps: Deps) -> list[Job]:
         return [job]
     parent = await deps.slack.thread_parent(job)
     if parent is None:
-        raise UserFacingError("The message this thread started from is gone, so there is nothing to summarize.")
+        raise UserFacingError(
+            "The message this thread started from is gone, so there is nothing to summarize."
+        )
     event: dict[str, Any] = {
         **parent,
         "type": "message",
@@ -97,9 +101,13 @@ async def _sources(job: Job, deps: Deps) -> list[Job]:
         "thread_ts": job.thread_ts,
         "user": parent.get("user") or "unknown",
         "bot_id": None,
-        "subtype": None if parent.get("subtype") not in {"file_share", "thread_broadcast"} else parent["subtype"],
+        "subtype": None
+        if parent.get("subtype") not in {"file_share", "thread_broadcast"}
+        else parent["subtype"],
     }
-    ctx = EventContext(team=job.team, bot_user_id=None, bot_id=None, max_links=deps.settings.max_links_per_message)
+    ctx = EventContext(
+        team=job.team, bot_user_id=None, bot_id=None, max_links=deps.settings.max_links_per_message
+    )
     derived = [j for j in jobs_for_event(event, ctx) if j.kind in {"url", "file", "text"}]
     return [Job(**{**j.__dict__, "spec": job.spec}) for j in derived]
 
@@ -147,7 +155,9 @@ def _extract_fetched(
 ) -> Document:
     ctype = fetched.content_type or content_type
     if detect_kind(fetched.data, content_type=ctype, filename=filename) is None:
-        raise UnsupportedContent(f"I can't summarize this kind of content: I read {SUPPORTED_FILE_TYPES_TEXT}.")
+        raise UnsupportedContent(
+            f"I can't summarize this kind of content: I read {SUPPORTED_FILE_TYPES_TEXT}."
+        )
     return extract(
         fetched.data,
         content_type=ctype,

@@ -95,7 +95,9 @@ class Queue:
 
     async def read(self, count: int, *, block_ms: int) -> list[Delivery]:
         """New jobs for this consumer, waiting up to `block_ms` for the first one."""
-        reply: Any = await self.redis.xreadgroup(GROUP, self.consumer, {STREAM: ">"}, count=count, block=block_ms)
+        reply: Any = await self.redis.xreadgroup(
+            GROUP, self.consumer, {STREAM: ">"}, count=count, block=block_ms
+        )
         streams = reply.items() if isinstance(reply, dict) else (reply or [])  # RESP3 answers a map
         return [d for _, entries in streams for d in self._deliveries(entries)]
 
@@ -147,7 +149,9 @@ class Queue:
         return length, int(info["pending"])
 
     @staticmethod
-    def _deliveries(entries: list[tuple[bytes | str, dict[bytes | str, bytes | str] | None]]) -> list[Delivery]:
+    def _deliveries(
+        entries: list[tuple[bytes | str, dict[bytes | str, bytes | str] | None]],
+    ) -> list[Delivery]:
         out: list[Delivery] = []
         for entry_id, fields in entries:
             eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id

@@ -136,7 +136,9 @@ class Settings:
             job_max_attempts=integer("SUMMARIZER_JOB_MAX_ATTEMPTS", 5, low=1, high=50),
             job_deadline_seconds=integer("SUMMARIZER_JOB_DEADLINE_SECONDS", 300, low=5, high=3600),
             max_links_per_message=integer("SUMMARIZER_MAX_LINKS", 3, low=1, high=20),
-            max_download_bytes=integer("SUMMARIZER_MAX_DOWNLOAD_BYTES", 25_000_000, low=1000, high=500_000_000),
+            max_download_bytes=integer(
+                "SUMMARIZER_MAX_DOWNLOAD_BYTES", 25_000_000, low=1000, high=500_000_000
+            ),
             fetch_timeout_seconds=float(integer("SUMMARIZER_FETCH_TIMEOUT", 20, low=1, high=300)),
             max_input_words=integer("SUMMARIZER_MAX_INPUT_WORDS", 150_000, low=100, high=2_000_000),
             data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),

@@ -28,7 +28,9 @@ def truncate_words(text: str, limit: int) -> str:
     return text
 
 
-async def summarize(doc: Document, *, spec: SummarySpec, claude: Claude | None, max_input_words: int) -> Summary:
+async def summarize(
+    doc: Document, *, spec: SummarySpec, claude: Claude | None, max_input_words: int
+) -> Summary:
     """Summarize `doc` as `spec` asks, within the planner's honest limits. Notes explain any compromise."""
     text = clean_text(doc.text)
     words = count_words(text)

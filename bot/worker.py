@@ -75,7 +75,9 @@ class Worker:
                 for delivery in got:
                     self._spawn(delivery)
             else:
-                await asyncio.wait(list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED
+                )
             if burst and not got and not self.running and await self._queue_idle():
                 break
         await self._drain()

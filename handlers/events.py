@@ -22,13 +22,17 @@ from bot.slack_io import WORKING
 from handlers.deps import HandlerDeps
 
 log = logging.getLogger(__name__)
-QUEUE_DOWN = "I couldn't queue this request just now (my job queue is unreachable). Please try again in a minute."
+QUEUE_DOWN = (
+    "I couldn't queue this request just now (my job queue is unreachable). Please try again in a minute."
+)
 
 
 def register(app: App, deps: HandlerDeps) -> None:
     """Listen for messages (channels, DMs, files) and mentions; ack every other event quietly."""
 
-    def on_event(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def on_event(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         ctx = EventContext(
             team=str(body.get("team_id") or context.team_id or ""),
             bot_user_id=context.bot_user_id,
@@ -53,8 +57,13 @@ def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:
     except redis.RedisError:
         log.exception("could not enqueue %d jobs for %s/%s", len(jobs), first.channel, first.message_ts)
         notice = render_notice(QUEUE_DOWN, emoji="x")
-        _call(client.chat_postMessage, channel=first.channel, thread_ts=first.thread_ts,
-              text=notice.text, blocks=list(notice.blocks))
+        _call(
+            client.chat_postMessage,
+            channel=first.channel,
+            thread_ts=first.thread_ts,
+            text=notice.text,
+            blocks=list(notice.blocks),
+        )
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name="x")
         return
     if any(queued):

@@ -26,4 +26,5 @@ def article_html(title: str = "Council approves transit plan") -> str:
 <main><article><h1>{title}</h1><p class="byline">By Jane Reporter</p>{body}</article></main>
 <aside><h2>Related stories</h2><ul><li><a href="/a">Bridge repairs delayed again</a></li>
 <li><a href="/b">New park opens downtown</a></li></ul></aside>
-<footer><p>Subscribe to our newsletter</p><p>© 2025 Metro News. All Rights Reserved.</p></footer></body></html>"""
+<footer><p>Subscribe to our newsletter</p>
+<p>© 2025 Metro News. All Rights Reserved.</p></footer></body></html>"""

@@ -91,8 +91,13 @@ class Harness:
             "event_id": f"Ev{next(_event_ids):08d}",
             "event_time": int(time.time()),
             "authorizations": [
-                {"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True,
-                 "is_enterprise_install": False}
+                {
+                    "enterprise_id": None,
+                    "team_id": TEAM,
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
             "is_ext_shared_channel": False,
         }
@@ -109,7 +114,9 @@ class Harness:
         """POST a signed request to the web process; returns (status, body)."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         ts = str(timestamp if timestamp is not None else int(time.time()))
-        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=raw.decode("utf-8", "replace"))
+        signature = SignatureVerifier(secret).generate_signature(
+            timestamp=ts, body=raw.decode("utf-8", "replace")
+        )
         headers = {
             "Content-Type": "application/json",
             "X-Slack-Request-Timestamp": ts,
@@ -131,12 +138,28 @@ class Harness:
         as Slack's retries do; each delivery must get 200."""
         channel, ts = event.get("channel"), event.get("ts")
         known = {m["ts"] for m in self.slack.messages(channel)} if isinstance(channel, str) else set()
-        if isinstance(channel, str) and isinstance(ts, str) and ts not in known and event.get("subtype") is None:
-            self.slack.add_message(channel, text=str(event.get("text", "")), user=str(event.get("user")), ts=ts,
-                                   thread_ts=event.get("thread_ts"))
+        if (
+            isinstance(channel, str)
+            and isinstance(ts, str)
+            and ts not in known
+            and event.get("subtype") is None
+        ):
+            self.slack.add_message(
+                channel,
+                text=str(event.get("text", "")),
+                user=str(event.get("user")),
+                ts=ts,
+                thread_ts=event.get("thread_ts"),
+            )
         elif isinstance(channel, str) and isinstance(ts, str) and ts not in known:
-            self.slack.add_message(channel, text=str(event.get("text", "")), user=str(event.get("user")), ts=ts,
-                                   files=event.get("files"), subtype=event.get("subtype"))
+            self.slack.add_message(
+                channel,
+                text=str(event.get("text", "")),
+                user=str(event.get("user")),
+                ts=ts,
+                files=event.get("files"),
+                subtype=event.get("subtype"),
+            )
         envelope = self.envelope(event)
         for attempt in range(deliveries):
             status, _ = self.post(envelope, retry_num=attempt or None)

@@ -49,8 +49,17 @@ class RedisServer:
     def start(self, *, appendonly: bool = False) -> None:
         self.process = subprocess.Popen(
             [
-                self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "yes" if appendonly else "no", "--dir", str(self.workdir),
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes" if appendonly else "no",
+                "--dir",
+                str(self.workdir),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -77,7 +86,8 @@ class RedisServer:
 
 
 def start_redis() -> RedisServer:
-    server = RedisServer(port=free_port(), workdir=Path(tempfile.mkdtemp(prefix="summarizer-redis-")),
-                         binary=redis_binary())
+    server = RedisServer(
+        port=free_port(), workdir=Path(tempfile.mkdtemp(prefix="summarizer-redis-")), binary=redis_binary()
+    )
     server.start()
     return server

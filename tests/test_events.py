@@ -22,8 +22,15 @@ def payload(name: str) -> dict[str, Any]:
 
 
 def msg(text: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "message", "channel": "C1", "user": "U1", "ts": "1.000100", "text": text,
-            "channel_type": "channel", **extra}
+    return {
+        "type": "message",
+        "channel": "C1",
+        "user": "U1",
+        "ts": "1.000100",
+        "text": text,
+        "channel_type": "channel",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -44,8 +51,20 @@ def test_reference_payloads(name: str, expected: list[str]) -> None:
 
 def test_links_from_text_and_blocks_are_deduplicated_and_slack_links_dropped() -> None:
     """Links come from `<url>`, `<url|label>` and rich_text link elements, once each, Slack's own excluded."""
-    blocks = [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
-        {"type": "link", "url": "https://example.com/a"}, {"type": "link", "url": "https://b.example/x"}]}]}]
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [
+                        {"type": "link", "url": "https://example.com/a"},
+                        {"type": "link", "url": "https://b.example/x"},
+                    ],
+                }
+            ],
+        }
+    ]
     text = "see <https://example.com/a|this> and <https://acme.slack.com/archives/C1/p1> <mailto:a@b.c|mail>"
     assert find_links(text, blocks) == ["https://example.com/a", "https://b.example/x"]
 
@@ -91,8 +110,16 @@ def test_bare_mention_in_thread_targets_the_parent_and_elsewhere_gets_help() -> 
 
 def test_supported_upload_becomes_a_file_job() -> None:
     """A PDF upload is a file job carrying the download URL."""
-    files = [{"id": "F1", "name": "r.pdf", "mimetype": "application/pdf", "filetype": "pdf", "size": 10,
-              "url_private_download": "https://files.slack.com/x/r.pdf"}]
+    files = [
+        {
+            "id": "F1",
+            "name": "r.pdf",
+            "mimetype": "application/pdf",
+            "filetype": "pdf",
+            "size": 10,
+            "url_private_download": "https://files.slack.com/x/r.pdf",
+        }
+    ]
     jobs = jobs_for_event(msg("", subtype="file_share", files=files), CTX)
     assert [(j.kind, j.file.name if j.file else None) for j in jobs] == [("file", "r.pdf")]
 

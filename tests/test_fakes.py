@@ -323,8 +323,15 @@ def test_raw_stream_has_the_documented_event_order(claude: FakeAnthropic, sdk: a
     claude.script("one two three four")
     with sdk.messages.create(model=MODEL, max_tokens=100, stream=True, messages=HI) as stream:
         kinds = [event.type for event in stream]
-    assert kinds == ["message_start", "content_block_start", "content_block_delta", "content_block_delta",
-                     "content_block_stop", "message_delta", "message_stop"]
+    assert kinds == [
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
 
 
 async def test_async_client_streams(claude: FakeAnthropic) -> None:
@@ -435,8 +442,10 @@ def test_count_tokens_counts_characters_over_four(sdk: anthropic.Anthropic) -> N
 def test_default_responder_summarizes_the_document_in_n_paragraphs() -> None:
     """The default responder honours "exactly N paragraphs" and quotes sentences from the <document>."""
     document = " ".join(f"Sentence number {n} is here." for n in range(12))
-    request = {"system": "Summarize in exactly 3 paragraphs.", "messages": [
-        {"role": "user", "content": f"Ignore me.\n<document>{document}</document>"}]}
+    request = {
+        "system": "Summarize in exactly 3 paragraphs.",
+        "messages": [{"role": "user", "content": f"Ignore me.\n<document>{document}</document>"}],
+    }
     paragraphs = default_responder(request).split("\n\n")
     assert len(paragraphs) == 3 and all(p and p in document for p in paragraphs)
     assert "Ignore me" not in default_responder(request)
@@ -445,9 +454,20 @@ def test_default_responder_summarizes_the_document_in_n_paragraphs() -> None:
 
 def test_default_responder_reads_text_document_blocks() -> None:
     """Text-sourced document blocks count as the document; two paragraphs by default."""
-    request = {"messages": [{"role": "user", "content": [
-        {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "A. B. C. D."}},
-        {"type": "text", "text": "Summarize."}]}]}
+    request = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "document",
+                        "source": {"type": "text", "media_type": "text/plain", "data": "A. B. C. D."},
+                    },
+                    {"type": "text", "text": "Summarize."},
+                ],
+            }
+        ]
+    }
     assert default_responder(request) == "A. B.\n\nC. D."
 
 

@@ -12,9 +12,27 @@ from bot.errors import BlockedURLError
 from bot.netguard import check_address, check_url, is_public_ip
 
 BLOCKED = [
-    "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-    "224.0.0.1", "240.0.0.1", "255.255.255.255", "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1",
-    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::a00:1", "2002:a00:1::",
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "240.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fc00::1",
+    "fd12::1",
+    "fe80::1",
+    "ff02::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "64:ff9b::a00:1",
+    "2002:a00:1::",
     "::127.0.0.1",
 ]
 ALLOWED = ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"]
@@ -36,9 +54,17 @@ def test_public_addresses_pass(address: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://example.com/x", "file:///etc/passwd", "http://127.0.0.1:8080/", "http://[::1]/", "http://localhost/",
-     "http://user:pw@example.com/", "http://169.254.169.254/latest/meta-data", "javascript:alert(1)",
-     "http://example.com:99999/"],
+    [
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "http://127.0.0.1:8080/",
+        "http://[::1]/",
+        "http://localhost/",
+        "http://user:pw@example.com/",
+        "http://169.254.169.254/latest/meta-data",
+        "javascript:alert(1)",
+        "http://example.com:99999/",
+    ],
 )
 def test_bad_urls_are_refused(url: str) -> None:
     """Non-http schemes, literal private hosts, localhost, credentials and broken ports are refused."""

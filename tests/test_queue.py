@@ -23,7 +23,9 @@ if shutil.which("redis-server"):
 @pytest.fixture(scope="module", params=sorted(BINARIES))
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """A Redis server of each supported line, started for these tests."""
-    srv = RedisServer(port=free_port(), workdir=tmp_path_factory.mktemp("redis"), binary=BINARIES[request.param])
+    srv = RedisServer(
+        port=free_port(), workdir=tmp_path_factory.mktemp("redis"), binary=BINARIES[request.param]
+    )
     srv.start()
     yield srv
     srv.stop()
@@ -39,8 +41,17 @@ async def client(server: RedisServer) -> AsyncIterator[aioredis.Redis]:
 
 
 def job(n: int, *, ts: str = "1.1") -> Job:
-    return Job(id=f"job{n}", kind="text", team="T", channel="C", message_ts=ts, thread_ts=ts, user="U",
-               source=f"text{n}", text="hello")
+    return Job(
+        id=f"job{n}",
+        kind="text",
+        team="T",
+        channel="C",
+        message_ts=ts,
+        thread_ts=ts,
+        user="U",
+        source=f"text{n}",
+        text="hello",
+    )
 
 
 async def test_enqueue_is_idempotent(client: aioredis.Redis, server: RedisServer) -> None:

@@ -63,7 +63,11 @@ def test_slack_file_hosts_include_a_custom_api_host() -> None:
 def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
     """`summarizer worker` with a malformed setting prints one line naming it and exits 2, no traceback."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "worker"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SUMMARIZER_JOB_LEASE_SECONDS": "soon"},
     )
     assert result.returncode == 2
@@ -75,7 +79,11 @@ def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
 def test_cli_names_a_missing_token(tmp_path: Path) -> None:
     """`summarizer worker` without a bot token says which variable to set."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "worker"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 2 and "SLACK_BOT_TOKEN is not set" in result.stderr
@@ -84,7 +92,16 @@ def test_cli_names_a_missing_token(tmp_path: Path) -> None:
 
 def test_job_json_round_trip() -> None:
     """A job survives serialization unchanged, files and requests included."""
-    job = Job(id="j", kind="file", team="T", channel="C", message_ts="1.2", thread_ts="1.2", user="U",
-              source="file:F1", file=SlackFile(id="F1", name="a.pdf", size=3),
-              spec=SummarySpec(words=200, paragraphs=2, style_notes=("for executives",)))
+    job = Job(
+        id="j",
+        kind="file",
+        team="T",
+        channel="C",
+        message_ts="1.2",
+        thread_ts="1.2",
+        user="U",
+        source="file:F1",
+        file=SlackFile(id="F1", name="a.pdf", size=3),
+        spec=SummarySpec(words=200, paragraphs=2, style_notes=("for executives",)),
+    )
     assert Job.from_json(job.to_json()) == job

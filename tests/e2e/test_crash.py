@@ -37,8 +37,13 @@ def worker_process(bot: Harness, *, lease: int) -> subprocess.Popen[bytes]:
         "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
         "SUMMARIZER_DATA_DIR": str(s.data_dir),
     }
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.slow
@@ -90,8 +95,9 @@ def test_sigterm_lets_the_running_job_finish(bot: Harness, slack: FakeSlack, cla
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
 
 
-async def test_post_once_finds_a_reply_posted_before_a_crash(settings: object, slack: FakeSlack,
-                                                             redis_url: str) -> None:
+async def test_post_once_finds_a_reply_posted_before_a_crash(
+    settings: object, slack: FakeSlack, redis_url: str
+) -> None:
     """If a worker died after posting but before recording it, the retry finds the reply and posts nothing."""
     import redis.asyncio as aioredis
     from slack_sdk.web.async_client import AsyncWebClient
@@ -100,9 +106,20 @@ async def test_post_once_finds_a_reply_posted_before_a_crash(settings: object, s
     redis = aioredis.Redis.from_url(redis_url)
     poster = SlackPoster(client, redis)
     parent = slack.add_message("C1", text="hello")
-    job = Job(id="job1", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent, user="U1",
-              source="text", text="x")
-    message = SlackMessage(text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},))
+    job = Job(
+        id="job1",
+        kind="text",
+        team="T",
+        channel="C1",
+        message_ts=parent,
+        thread_ts=parent,
+        user="U1",
+        source="text",
+        text="x",
+    )
+    message = SlackMessage(
+        text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},)
+    )
     await poster.post_once(job, [message])
     await redis.delete("summarizer:job:job1:posted")  # the crash: the post landed, the record did not
     await poster.post_once(job, [message])

@@ -33,8 +33,9 @@ def test_healthz_reports_redis(bot: Harness) -> None:
         assert json.loads(response.read()) == {"ok": True, "redis": "up"}
 
 
-def test_claude_failing_gives_a_clear_message_after_retries(bot: Harness, slack: FakeSlack,
-                                                            claude: FakeAnthropic) -> None:
+def test_claude_failing_gives_a_clear_message_after_retries(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
     """529s and a mid-stream error are retried; when they persist the user is told, with the count."""
     claude.error_mid_stream(times=1)
     claude.fail_next(status=529, times=10)
@@ -48,7 +49,9 @@ def test_claude_failing_gives_a_clear_message_after_retries(bot: Harness, slack:
     assert slack.reactions(event["channel"], event["ts"]) == {"x"}
 
 
-def test_claude_recovers_after_transient_failures(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
+def test_claude_recovers_after_transient_failures(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
     """A 429 with retry-after and a 500 are retried and the summary is posted."""
     claude.fail_next(status=429, retry_after=0.1)
     claude.fail_next(status=500)
@@ -72,8 +75,9 @@ def test_slack_rate_limit_on_post_is_retried(bot: Harness, slack: FakeSlack, web
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
 
 
-def test_invalid_api_key_gets_an_admin_message_without_retrying(bot: Harness, slack: FakeSlack,
-                                                                claude: FakeAnthropic) -> None:
+def test_invalid_api_key_gets_an_admin_message_without_retrying(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
     """A 401 from the AI service is reported once, naming the setting to check."""
     claude.fail_next(status=401, times=5)
     event = mention_event(ARTICLE_TEXT)

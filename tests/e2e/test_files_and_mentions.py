@@ -41,16 +41,24 @@ def upload(slack: FakeSlack, name: str, content: bytes, mimetype: str, filetype:
     return message_event("", subtype="file_share", files=[file])
 
 
-def test_docx_upload_is_downloaded_with_the_token_and_summarized(bot: Harness, slack: FakeSlack,
-                                                                 claude: FakeAnthropic) -> None:
+def test_docx_upload_is_downloaded_with_the_token_and_summarized(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
     """A Word upload is fetched with the bot token and its text reaches Claude."""
-    event = upload(slack, "report.docx", docx_bytes(),
-                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+    event = upload(
+        slack,
+        "report.docx",
+        docx_bytes(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    )
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
-    assert "report.docx" in json.dumps(reply["blocks"]) or "Quarterly transit report" in json.dumps(reply["blocks"])
+    assert "report.docx" in json.dumps(reply["blocks"]) or "Quarterly transit report" in json.dumps(
+        reply["blocks"]
+    )
     assert [d.headers.get("authorization") for d in slack.downloads] == ["Bearer xoxb-test-token"]
     assert "light rail to the airport" in claude.requests[0]["json"]["messages"][0]["content"]
 
@@ -81,11 +89,13 @@ def test_unsupported_upload_gets_one_line_naming_the_types(bot: Harness, slack: 
 def test_file_behind_a_foreign_redirect_is_reported_as_a_permission_problem(
     bot: Harness, slack: FakeSlack, web: FakeWeb
 ) -> None:
-    """A download redirected off Slack's host loses the token, and the sign-in page is reported, not summarized."""
+    """A download redirected off Slack's host loses the token; the sign-in page is reported."""
     event = upload(slack, "notes.txt", ARTICLE_TEXT.encode(), "text/plain", "text")
     slack.redirect_files_to(web.url)
-    web.add("/files-pri/" + event["files"][0]["id"] + "/download/notes.txt",  # type: ignore[index]
-            "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>")
+    web.add(
+        "/files-pri/" + event["files"][0]["id"] + "/download/notes.txt",  # type: ignore[index]
+        "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>",
+    )
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
@@ -115,8 +125,9 @@ def test_seed_request_gets_six_paragraphs_a_capped_length_and_a_clean_prompt(
     assert request["max_tokens"] >= 800
 
 
-def test_mention_with_a_link_summarizes_the_link(bot: Harness, slack: FakeSlack, web: FakeWeb,
-                                                 claude: FakeAnthropic) -> None:
+def test_mention_with_a_link_summarizes_the_link(
+    bot: Harness, slack: FakeSlack, web: FakeWeb, claude: FakeAnthropic
+) -> None:
     """`@summarizer <link> in 2 paragraphs` summarizes the page with the requested shape."""
     url = web.add("/story", article_html())
     event = mention_event(f"summarize <{url}> in 2 paragraphs")

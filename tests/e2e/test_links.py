@@ -16,8 +16,9 @@ def blocks_text(message: dict[str, object]) -> str:
     return json.dumps(message.get("blocks"), ensure_ascii=False)
 
 
-def test_shared_link_gets_one_threaded_summary(bot: Harness, slack: FakeSlack, claude: FakeAnthropic,
-                                              web: FakeWeb) -> None:
+def test_shared_link_gets_one_threaded_summary(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic, web: FakeWeb
+) -> None:
     """A link in a channel is fetched, summarized by Claude and answered in the message's thread."""
     url = web.add("/news/transit", article_html())
     event = message_event(f"Worth a read <{url}>")
@@ -101,8 +102,9 @@ def test_links_to_slack_and_bot_messages_are_ignored(bot: Harness, slack: FakeSl
     assert [c.body["thread_ts"] for c in slack.calls("chat.postMessage")] == [sentinel["ts"]]
 
 
-def test_offline_mode_summarizes_without_an_api_key(bot: Harness, slack: FakeSlack, claude: FakeAnthropic,
-                                                    web: FakeWeb) -> None:
+def test_offline_mode_summarizes_without_an_api_key(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic, web: FakeWeb
+) -> None:
     """With no API key the worker summarizes extractively and the footer says so."""
     url = web.add("/story", article_html())
     event = message_event(f"<{url}>")

@@ -22,18 +22,28 @@ from tests.fakes.http import DropConnection, FakeServer, Request, Response, json
 Responder = Callable[[dict[str, Any]], str]
 
 ERROR_TYPES = {
-    400: "invalid_request_error", 401: "authentication_error", 402: "billing_error", 403: "permission_error",
-    404: "not_found_error", 409: "conflict_error", 413: "request_too_large", 429: "rate_limit_error",
-    500: "api_error", 529: "overloaded_error",
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    409: "conflict_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    529: "overloaded_error",
 }
 ERROR_MESSAGES = {
-    "invalid_request_error": "Invalid request", "authentication_error": "invalid x-api-key",
-    "billing_error": "Your credit balance is too low", "conflict_error": "Conflict",
+    "invalid_request_error": "Invalid request",
+    "authentication_error": "invalid x-api-key",
+    "billing_error": "Your credit balance is too low",
+    "conflict_error": "Conflict",
     "permission_error": "Your API key does not have permission to use the specified resource.",
     "not_found_error": "Not found",
     "request_too_large": "Request exceeds the maximum allowed number of bytes.",
     "rate_limit_error": "Number of request tokens has exceeded your per-minute rate limit",
-    "api_error": "Internal server error", "overloaded_error": "Overloaded",
+    "api_error": "Internal server error",
+    "overloaded_error": "Overloaded",
 }
 NUMBER_WORDS = {w: n for n, w in enumerate(("one", "two", "three", "four", "five", "six", "seven"), 1)}
 OVERLOADED = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
@@ -295,15 +305,23 @@ class FakeAnthropic(FakeServer):
         return text, stop_reason, stop_sequence, approx_tokens(text)
 
     def _usage(self, body: dict[str, Any], output_tokens: int) -> dict[str, Any]:
-        return {"input_tokens": count_input_tokens(body), "output_tokens": output_tokens,
-                "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+        return {
+            "input_tokens": count_input_tokens(body),
+            "output_tokens": output_tokens,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        }
 
     def _message(self, body: dict[str, Any]) -> Response:
         text, stop_reason, stop_sequence, output_tokens = self._generate(body)
         message = {
-            "id": self._next_id("msg"), "type": "message", "role": "assistant", "model": body["model"],
+            "id": self._next_id("msg"),
+            "type": "message",
+            "role": "assistant",
+            "model": body["model"],
             "content": [{"type": "text", "text": text}] if text else [],
-            "stop_reason": stop_reason, "stop_sequence": stop_sequence,
+            "stop_reason": stop_reason,
+            "stop_sequence": stop_sequence,
             "usage": self._usage(body, output_tokens),
         }
         return json_response(message, headers={"request-id": self._next_id("req")})
@@ -313,22 +331,42 @@ class FakeAnthropic(FakeServer):
         with self._lock:
             fail = self._mid_stream_errors > 0
             self._mid_stream_errors -= 1 if fail else 0
-        start = {"id": self._next_id("msg"), "type": "message", "role": "assistant", "model": body["model"],
-                 "content": [], "stop_reason": None, "stop_sequence": None, "usage": self._usage(body, 1)}
+        start = {
+            "id": self._next_id("msg"),
+            "type": "message",
+            "role": "assistant",
+            "model": body["model"],
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": self._usage(body, 1),
+        }
         pieces = re.split(r"(?<=\s)(?=\S)", text) if text else []
         deltas = ["".join(pieces[i : i + 3]) for i in range(0, len(pieces), 3)]
 
         def events() -> Iterator[bytes]:
             yield _sse("message_start", {"type": "message_start", "message": start})
             if deltas:
-                yield _sse("content_block_start", {"type": "content_block_start", "index": 0,
-                                                   "content_block": {"type": "text", "text": ""}})
+                yield _sse(
+                    "content_block_start",
+                    {
+                        "type": "content_block_start",
+                        "index": 0,
+                        "content_block": {"type": "text", "text": ""},
+                    },
+                )
             yield _sse("ping", {"type": "ping"})
             for n, delta in enumerate(deltas):
                 if fail and n >= max(1, len(deltas) // 2):
                     break
-                yield _sse("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                   "delta": {"type": "text_delta", "text": delta}})
+                yield _sse(
+                    "content_block_delta",
+                    {
+                        "type": "content_block_delta",
+                        "index": 0,
+                        "delta": {"type": "text_delta", "text": delta},
+                    },
+                )
             if fail:
                 yield _sse("error", OVERLOADED)
                 return
@@ -339,8 +377,11 @@ class FakeAnthropic(FakeServer):
             yield _sse("message_delta", {"type": "message_delta", "delta": stop, "usage": usage})
             yield _sse("message_stop", {"type": "message_stop"})
 
-        headers = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache",
-                   "request-id": self._next_id("req")}
+        headers = {
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "request-id": self._next_id("req"),
+        }
         if fail:
             headers["Connection"] = "close"
         return Response(200, headers, events())

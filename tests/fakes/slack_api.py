@@ -69,8 +69,11 @@ class SlackError(Exception):
 
 
 def _invalid_blocks(*problems: str) -> SlackError:
-    return SlackError("invalid_blocks", errors=list(problems),
-                      response_metadata={"messages": [f"[ERROR] {p}" for p in problems]})
+    return SlackError(
+        "invalid_blocks",
+        errors=list(problems),
+        response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+    )
 
 
 def _check_text(obj: Any, pointer: str, limit: int, *, plain_only: bool = False) -> None:
@@ -80,8 +83,10 @@ def _check_text(obj: Any, pointer: str, limit: int, *, plain_only: bool = False)
     if not obj["text"]:
         raise _invalid_blocks(f"must be more than 0 characters [json-pointer:{pointer}/text]")
     if len(obj["text"]) > limit:
-        raise _invalid_blocks(f"failed to match all allowed schemas [json-pointer:{pointer}]",
-                              f"must be less than {limit + 1} characters [json-pointer:{pointer}/text]")
+        raise _invalid_blocks(
+            f"failed to match all allowed schemas [json-pointer:{pointer}]",
+            f"must be less than {limit + 1} characters [json-pointer:{pointer}/text]",
+        )
 
 
 def _check_items(items: Any, pointer: str, limit: int) -> list[Any]:
@@ -92,8 +97,21 @@ def _check_items(items: Any, pointer: str, limit: int) -> list[Any]:
     return items
 
 
-BLOCK_TYPES = {"actions", "context", "context_actions", "divider", "file", "header", "image", "input",
-               "markdown", "rich_text", "section", "table", "video"}
+BLOCK_TYPES = {
+    "actions",
+    "context",
+    "context_actions",
+    "divider",
+    "file",
+    "header",
+    "image",
+    "input",
+    "markdown",
+    "rich_text",
+    "section",
+    "table",
+    "video",
+}
 
 
 def validate_blocks(blocks: Any) -> None:
@@ -145,8 +163,11 @@ def _parse_metadata(raw: Any) -> dict[str, Any] | None:
             raw = json.loads(raw)
         except ValueError:
             raise SlackError("invalid_metadata_format") from None
-    if not (isinstance(raw, dict) and isinstance(raw.get("event_type"), str)
-            and isinstance(raw.get("event_payload"), dict)):
+    if not (
+        isinstance(raw, dict)
+        and isinstance(raw.get("event_type"), str)
+        and isinstance(raw.get("event_payload"), dict)
+    ):
         raise SlackError("invalid_metadata_schema")
     return {"event_type": raw["event_type"], "event_payload": raw["event_payload"]}
 
@@ -297,12 +318,28 @@ class FakeSlack(FakeServer):
             url = f"{self.url}/files-pri/{file_id}"
             created = 1700000000 + self._file_seq
             file: dict[str, Any] = {
-                "id": file_id, "created": created, "timestamp": created, "name": name, "title": name,
-                "mimetype": mimetype, "filetype": filetype, "pretty_type": filetype.upper(), "user": user,
-                "user_team": self.team_id, "editable": False, "size": len(content), "mode": "hosted",
-                "is_external": False, "external_type": "", "is_public": True, "public_url_shared": False,
-                "display_as_bot": False, "username": "", "url_private": f"{url}/{name}",
-                "url_private_download": f"{url}/download/{name}", "has_rich_preview": False,
+                "id": file_id,
+                "created": created,
+                "timestamp": created,
+                "name": name,
+                "title": name,
+                "mimetype": mimetype,
+                "filetype": filetype,
+                "pretty_type": filetype.upper(),
+                "user": user,
+                "user_team": self.team_id,
+                "editable": False,
+                "size": len(content),
+                "mode": "hosted",
+                "is_external": False,
+                "external_type": "",
+                "is_public": True,
+                "public_url_shared": False,
+                "display_as_bot": False,
+                "username": "",
+                "url_private": f"{url}/{name}",
+                "url_private_download": f"{url}/download/{name}",
+                "has_rich_preview": False,
                 "permalink": f"https://fake.slack.com/files/{user}/{file_id}/{name}",
             }
             self._files[file_id] = (file, content)
@@ -477,8 +514,14 @@ class FakeSlack(FakeServer):
     # ----- Web API methods (called under the lock) -----
 
     def _m_auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://fake.slack.com/", "team": "Fake", "user": "summarizer",
-                "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
+        return {
+            "url": "https://fake.slack.com/",
+            "team": "Fake",
+            "user": "summarizer",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+        }
 
     def _m_chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = str(body.get("channel") or "")
@@ -487,10 +530,20 @@ class FakeSlack(FakeServer):
         text, blocks, truncated = self._content(body)
         metadata = _parse_metadata(body.get("metadata"))
         message: dict[str, Any] = {
-            "user": self.bot_user_id, "type": "message", "ts": self._claim_ts(None), "bot_id": self.bot_id,
-            "app_id": self.app_id, "text": text or "", "team": self.team_id,
-            "bot_profile": {"id": self.bot_id, "app_id": self.app_id, "name": "summarizer", "deleted": False,
-                            "team_id": self.team_id},
+            "user": self.bot_user_id,
+            "type": "message",
+            "ts": self._claim_ts(None),
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "text": text or "",
+            "team": self.team_id,
+            "bot_profile": {
+                "id": self.bot_id,
+                "app_id": self.app_id,
+                "name": "summarizer",
+                "deleted": False,
+                "team_id": self.team_id,
+            },
         }
         if blocks is not None:
             message["blocks"] = blocks
@@ -505,8 +558,10 @@ class FakeSlack(FakeServer):
             result["warning"] = "message_truncated"
             result["response_metadata"] = {
                 "warnings": ["message_truncated"],
-                "messages": ["[WARN] Your message was truncated but still posted. "
-                             "The `text` field accepts up to 40,000 characters."],
+                "messages": [
+                    "[WARN] Your message was truncated but still posted. "
+                    "The `text` field accepts up to 40,000 characters."
+                ],
             }
         return result
 
@@ -534,9 +589,17 @@ class FakeSlack(FakeServer):
         self._messages[channel].remove(message)
         self._reactions.pop((channel, message["ts"]), None)
         if has_replies:  # Slack keeps a tombstone so the thread survives its parent
-            self._messages[channel].append({"type": "message", "subtype": "tombstone", "hidden": True,
-                                            "text": "This message was deleted.", "user": "USLACKBOT",
-                                            "ts": message["ts"], "thread_ts": message["ts"]})
+            self._messages[channel].append(
+                {
+                    "type": "message",
+                    "subtype": "tombstone",
+                    "hidden": True,
+                    "text": "This message was deleted.",
+                    "user": "USLACKBOT",
+                    "ts": message["ts"],
+                    "thread_ts": message["ts"],
+                }
+            )
         return {"channel": channel, "ts": message["ts"]}
 
     def _reaction_target(self, body: dict[str, Any]) -> tuple[dict[str, list[str]], str]:

@@ -101,7 +101,9 @@ class FakeSocketMode:
         loop = asyncio.new_event_loop()
         ready = threading.Event()
         self._loop = loop
-        self._thread = threading.Thread(target=self._run, args=(loop, ready), daemon=True, name="fake-socket-mode")
+        self._thread = threading.Thread(
+            target=self._run, args=(loop, ready), daemon=True, name="fake-socket-mode"
+        )
         self._thread.start()
         if not ready.wait(10) or self._port is None:
             self.stop()
@@ -171,7 +173,9 @@ class FakeSocketMode:
         await ws.prepare(request)
         with self._cond:
             self._handshakes.append(
-                Handshake(request.path, dict(request.query), {k.lower(): v for k, v in request.headers.items()})
+                Handshake(
+                    request.path, dict(request.query), {k.lower(): v for k, v in request.headers.items()}
+                )
             )
             hello = hello_frame(self.app_id, len(self._sockets) + 1)
         await ws.send_str(json.dumps(hello))
