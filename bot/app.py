@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.limits import RateLimiter
 from bot.queue import SyncQueue
 from bot.settings import Settings
 from handlers import HandlerDeps, register_all
@@ -48,7 +49,10 @@ def create_app(settings: Settings, *, client: WebClient, queue: SyncQueue) -> Ap
         signing_secret=settings.slack_signing_secret,
         ignoring_self_events_enabled=True,
     )
-    register_all(app, HandlerDeps(queue=queue, settings=settings))
+    limiter = RateLimiter(
+        queue.client, per_user=settings.user_jobs_per_hour, per_channel=settings.channel_jobs_per_hour
+    )
+    register_all(app, HandlerDeps(queue=queue, limiter=limiter, settings=settings))
     return app
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import anthropic
 import httpx2
 
-from bot.errors import ServiceUnavailable, UserFacingError
+from bot.errors import AICredentialsError, ServiceUnavailable, UserFacingError
 from bot.models import Document, LengthPlan, SummarySpec
 from bot.prompt import SYSTEM, max_tokens_for, parse_paragraphs, user_message
 
@@ -79,10 +79,7 @@ class Claude:
                 )
             except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
                 log.error("Anthropic rejected the API key: %s", type(exc).__name__)
-                raise ServiceUnavailable(
-                    "The AI service rejected this bot's credentials. "
-                    "An admin needs to check ANTHROPIC_API_KEY."
-                ) from None
+                raise AICredentialsError(attempts=attempt) from None
             except anthropic.BadRequestError as exc:
                 log.warning("Anthropic refused the request: %s", exc.message)
                 raise UserFacingError("The AI service couldn't process this content.") from None
@@ -100,7 +97,8 @@ class Claude:
                     log.warning("giving up on Anthropic after %d attempts: %s", attempt, type(exc).__name__)
                     raise ServiceUnavailable(
                         f"The AI service is busy right now (I tried {attempt} times). "
-                        "Please try again in a few minutes."
+                        "Please try again in a few minutes.",
+                        attempts=attempt,
                     ) from None
                 wait = self.policy.delay(attempt, _retry_after(exc))
                 log.info("Anthropic %s, retry %d in %.1fs", type(exc).__name__, attempt, wait)

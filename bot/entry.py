@@ -22,6 +22,7 @@ from bot.errors import UnsupportedContent
 from bot.extract import detect_kind, extract
 from bot.fetch import fetch, make_session
 from bot.instructions import parse_request
+from bot.limits import TokenBudget
 from bot.models import Document, SummarySpec
 from bot.pipeline import Deps
 from bot.queue import Queue, SyncQueue
@@ -101,10 +102,15 @@ async def run_worker(settings: Settings, *, burst: bool = False, install_signals
     )
     http = make_session(settings)
     claude = make_claude(settings)
-    deps = Deps(settings=settings, http=http, slack=SlackPoster(slack, redis), claude=claude)
+    budget = TokenBudget(redis, daily_tokens=settings.daily_token_budget)
+    deps = Deps(settings=settings, http=http, slack=SlackPoster(slack, redis), claude=claude, budget=budget)
     queue = Queue(redis, consumer=consumer_name(), lease_ms=settings.job_lease_seconds * 1000)
     worker = Worker(
-        queue, deps, concurrency=settings.worker_concurrency, max_attempts=settings.job_max_attempts
+        queue,
+        deps,
+        concurrency=settings.worker_concurrency,
+        max_attempts=settings.job_max_attempts,
+        grace_seconds=settings.shutdown_grace_seconds,
     )
     if install_signals:
         loop = asyncio.get_running_loop()

@@ -9,6 +9,7 @@
     │   ├── ContentTooLarge      a download or document limit was hit
     │   ├── FilePermissionError  Slack sent its sign-in page instead of the file (missing files:read)
     │   └── ServiceUnavailable   the AI service kept failing after retries (permanent for this job)
+    │       └── AICredentialsError   the API key was rejected (401/403)
     ├── TransientError           worth retrying (network blip, 429, 5xx); the retry helper consumes it
     └── ConfigError              a setting is missing or malformed; the entry point prints it and exits
 
@@ -60,7 +61,21 @@ class FilePermissionError(UserFacingError):
 
 
 class ServiceUnavailable(UserFacingError):
+    """The AI service failed for this job. `attempts` is how many tries were made (None: not counted)."""
+
     default_message = "The AI service is busy right now. Please try again in a few minutes."
+
+    def __init__(
+        self, user_message: str | None = None, *, detail: str | None = None, attempts: int | None = None
+    ) -> None:
+        self.attempts = attempts
+        super().__init__(user_message, detail=detail)
+
+
+class AICredentialsError(ServiceUnavailable):
+    """The AI service rejected the API key (401/403): an admin must act; retrying cannot help."""
+
+    default_message = "The AI service rejected this bot's credentials. An admin needs to check ANTHROPIC_API_KEY."
 
 
 class TransientError(SummarizerError):

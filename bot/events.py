@@ -1,6 +1,7 @@
 """Turn one Slack event into the jobs it asks for. Pure: no Slack client, no Redis.
 
 Rules (the README's "What it does" section mirrors them):
+- links and files posted without a mention are summarized only in `auto_channels` (empty: everywhere);
 - ignored: other subtypes (edits, deletions, joins…), any bot's messages, hidden messages;
 - links (from `<url>` / `<url|label>` in `text` and `link` elements of rich_text blocks, Slack's own links
   excluded) and files are summarized wherever the bot sees them; at most `max_links` links, the rest
@@ -46,6 +47,7 @@ class EventContext:
     bot_user_id: str | None
     bot_id: str | None
     max_links: int = 3
+    auto_channels: frozenset[str] = frozenset()
 
 
 def is_slack_internal(url: str) -> bool:
@@ -127,6 +129,8 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
         ctx.bot_user_id and any(m.group(1) == ctx.bot_user_id for m in _MENTION.finditer(text))
     )
     addressed = is_dm or mentioned
+    if not addressed and ctx.auto_channels and channel not in ctx.auto_channels:
+        return []
     thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
     reply_to = thread_ts or ts
 

@@ -72,6 +72,7 @@ class Summary:
     model: str
     source_words: int
     notes: tuple[str, ...] = field(default=())
+    tokens_used: int = 0
 
     @property
     def words(self) -> int:

@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
 
 from bot.claude import Claude, RetryPolicy
-from bot.errors import ContentTooLarge, FetchError, TransientError, UnsupportedContent, UserFacingError
+from bot.errors import (
+    AICredentialsError,
+    ContentTooLarge,
+    FetchError,
+    ServiceUnavailable,
+    TransientError,
+    UnsupportedContent,
+    UserFacingError,
+)
 from bot.events import EventContext, jobs_for_event
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract
 from bot.fetch import Fetched, download_slack_file, fetch
 from bot.jobs import Job, SlackFile
-from bot.models import Document, SlackMessage
+from bot.limits import TokenBudget
+from bot.models import Document, SlackMessage, Summary
 from bot.render import render_notice, render_summary
 from bot.settings import Settings
 from bot.slack_io import DONE, FAILED, SlackPoster
@@ -37,6 +46,7 @@ class Deps:
     http: aiohttp.ClientSession
     slack: SlackPoster
     claude: Claude | None
+    budget: TokenBudget | None = None
     fetch_policy: RetryPolicy = field(
         default_factory=lambda: RetryPolicy(attempts=3, base_delay=1.0, max_delay=10.0)
     )
@@ -57,9 +67,7 @@ async def run_job(job: Job, deps: Deps) -> bool:
     for source in sources:
         try:
             doc = await _load(source, deps)
-            summary = await summarize(
-                doc, spec=job.spec, claude=deps.claude, max_input_words=deps.settings.max_input_words
-            )
+            summary = await _summarize(doc, job, deps)
             messages.extend(render_summary(doc, summary))
         except UserFacingError as exc:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
@@ -74,6 +82,47 @@ async def run_job(job: Job, deps: Deps) -> bool:
         ok = False
     await deps.slack.post_once(job, messages)
     return ok
+
+
+async def _summarize(doc: Document, job: Job, deps: Deps) -> Summary:
+    """Claude when it is configured, within budget and answering; otherwise the offline summary.
+
+    Degraded mode: when the AI service keeps failing past its retries or the AI deadline, or rejects
+    the credentials, or the workspace's daily token budget is spent, the user still gets a summary:
+    the offline extractive one, with a footer note saying why.
+    """
+    claude, note = deps.claude, None
+    if claude is not None and deps.budget is not None and await deps.budget.exhausted(job.team):
+        claude, note = None, "today's AI budget for this workspace is used up, so this is an offline summary"
+    if claude is not None:
+        try:
+            async with asyncio.timeout(deps.settings.ai_deadline_seconds):
+                summary = await summarize(
+                    doc, spec=job.spec, claude=claude, max_input_words=deps.settings.max_input_words
+                )
+            if deps.budget is not None:
+                await deps.budget.spend(job.team, summary.tokens_used)
+            return summary
+        except ServiceUnavailable as exc:
+            log.warning("job %s: AI service unavailable, degrading to offline: %s", job.id, exc)
+            note = _degraded_note(exc)
+        except TimeoutError:
+            log.warning("job %s: AI deadline passed, degrading to offline", job.id)
+            note = "the AI service took too long, so this is an offline extractive summary"
+    summary = await summarize(doc, spec=job.spec, claude=None, max_input_words=deps.settings.max_input_words)
+    if note:
+        summary = replace(summary, notes=(note, *summary.notes))
+    return summary
+
+
+def _degraded_note(exc: ServiceUnavailable) -> str:
+    if isinstance(exc, AICredentialsError):
+        return (
+            "the AI service rejected this bot's credentials (an admin should check ANTHROPIC_API_KEY), "
+            "so this is an offline summary"
+        )
+    tried = f" (tried {exc.attempts} times)" if exc.attempts else ""
+    return f"the AI service was unavailable{tried}, so this is an offline extractive summary"
 
 
 async def finish(job: Job, deps: Deps, *, ok: bool, left: int) -> None:

@@ -59,7 +59,7 @@ class SyncQueue:
     """The web process's side: enqueue only."""
 
     def __init__(self, client: redis.Redis) -> None:
-        self._redis = client
+        self.client = client
         self._enqueue = client.register_script(ENQUEUE_LUA)
 
     def enqueue(self, job: Job) -> bool:
@@ -67,8 +67,12 @@ class SyncQueue:
         keys = [job_key(job.id), STREAM, pending_key(team=job.team, channel=job.channel, ts=job.message_ts)]
         return bool(self._enqueue(keys=keys, args=[KEY_TTL, job.to_json(), job.id]))
 
+    def known(self, job: Job) -> bool:
+        """True if a job with this id was queued before (a Slack retry, or the twin event)."""
+        return bool(self.client.exists(job_key(job.id)))
+
     def ping(self) -> bool:
-        return bool(self._redis.ping())
+        return bool(self.client.ping())
 
 
 class Queue:

@@ -64,6 +64,12 @@ class Settings:
     max_input_words: int = 150_000
     data_dir: Path = Path(".summarizer")
     log_level: str = "INFO"
+    shutdown_grace_seconds: int = 25
+    ai_deadline_seconds: int = 120
+    user_jobs_per_hour: int = 30
+    channel_jobs_per_hour: int = 120
+    daily_token_budget: int = 2_000_000
+    auto_channels: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +149,14 @@ class Settings:
             max_input_words=integer("SUMMARIZER_MAX_INPUT_WORDS", 150_000, low=100, high=2_000_000),
             data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),
             log_level=level,
+            shutdown_grace_seconds=integer("SUMMARIZER_SHUTDOWN_GRACE_SECONDS", 25, low=0, high=3600),
+            ai_deadline_seconds=integer("SUMMARIZER_AI_DEADLINE_SECONDS", 120, low=5, high=3600),
+            user_jobs_per_hour=integer("SUMMARIZER_USER_JOBS_PER_HOUR", 30, low=0, high=100_000),
+            channel_jobs_per_hour=integer("SUMMARIZER_CHANNEL_JOBS_PER_HOUR", 120, low=0, high=1_000_000),
+            daily_token_budget=integer("SUMMARIZER_DAILY_TOKEN_BUDGET", 2_000_000, low=0, high=10**12),
+            auto_channels=frozenset(
+                c.strip() for c in (text("SUMMARIZER_AUTO_CHANNELS") or "").split(",") if c.strip()
+            ),
         )
 
     def require(self, *names: str) -> None:

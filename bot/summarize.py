@@ -51,4 +51,10 @@ async def summarize(
         notes.append("the model stopped at its output limit, so the end may be missing")
     if not output.paragraphs:
         raise NoReadableText("The AI service returned an empty summary. Please try again.")
-    return Summary(paragraphs=output.paragraphs, model=claude.model, source_words=words, notes=tuple(notes))
+    return Summary(
+        paragraphs=output.paragraphs,
+        model=claude.model,
+        source_words=words,
+        notes=tuple(notes),
+        tokens_used=output.input_tokens + output.output_tokens,
+    )

@@ -9,10 +9,13 @@ the rest pending, so another worker takes them over. `run(burst=True)` drains th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
+
+import redis.exceptions as redis
 
 from bot.errors import UserFacingError
 from bot.jobs import Job
@@ -50,6 +53,7 @@ class Worker:
         self.runner = runner
         self.running: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
+        self._next_beat = 0.0
         self.completed = 0
 
     def stop(self) -> None:
@@ -57,30 +61,53 @@ class Worker:
         self._stopping.set()
 
     async def run(self, *, burst: bool = False) -> None:
-        """Process jobs until `stop()`; in burst mode, until the queue has nothing left to do."""
-        await self.queue.setup()
-        lease_s = self.queue.lease_ms / 1000
-        next_beat = 0.0
-        loop = asyncio.get_running_loop()
-        log.info("worker %s ready (concurrency %d)", self.queue.consumer, self.concurrency)
+        """Process jobs until `stop()`; in burst mode, until the queue has nothing left to do.
+
+        Redis going away does not end the loop: it waits (backing off up to 10 s), reconnects, and
+        re-creates the stream and group if a restarted Redis lost them.
+        """
+        log.info("worker %s starting (concurrency %d)", self.queue.consumer, self.concurrency)
+        backoff = 0.0
+        ready = False
         while not self._stopping.is_set():
-            now = loop.time()
-            if now >= next_beat:
-                next_beat = now + lease_s / 3
-                await self._beat_and_reclaim()
-            free = self.concurrency - len(self.running)
-            got: list[Delivery] = []
-            if free > 0:
-                got = await self.queue.read(free, block_ms=100 if burst else 1000)
-                for delivery in got:
-                    self._spawn(delivery)
-            else:
-                await asyncio.wait(
-                    list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED
-                )
-            if burst and not got and not self.running and await self._queue_idle():
-                break
+            try:
+                if not ready:
+                    await self.queue.setup()
+                    ready, self._next_beat = True, 0.0
+                    if backoff:
+                        log.info("Redis is back; worker resumed")
+                if await self._step(burst=burst):
+                    break
+                backoff = 0.0
+            except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError) as exc:
+                if isinstance(exc, redis.ResponseError) and "NOGROUP" not in str(exc):
+                    raise
+                ready = False
+                backoff = min(max(backoff * 2, 0.5), 10.0)
+                log.warning("Redis unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff)
+                await self._pause(backoff)
         await self._drain()
+
+    async def _step(self, *, burst: bool) -> bool:
+        """One turn of the loop: renew/reclaim when due, read new jobs. True when burst mode is done."""
+        now = asyncio.get_running_loop().time()
+        if now >= self._next_beat:
+            self._next_beat = now + self.queue.lease_ms / 3000
+            await self._beat_and_reclaim()
+        free = self.concurrency - len(self.running)
+        got: list[Delivery] = []
+        if free > 0:
+            got = await self.queue.read(free, block_ms=100 if burst else 1000)
+            for delivery in got:
+                self._spawn(delivery)
+        else:
+            await asyncio.wait(list(self.running.values()), timeout=1, return_when=asyncio.FIRST_COMPLETED)
+        return burst and not got and not self.running and await self._queue_idle()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once on stop()."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     async def _queue_idle(self) -> bool:
         """True when no job is waiting or pending anywhere (burst mode also waits out dead workers' jobs)."""
@@ -90,6 +117,7 @@ class Worker:
         return pending == 0
 
     async def _beat_and_reclaim(self) -> None:
+        """Renew our running jobs' lease and take over jobs of workers that stopped renewing theirs."""
         try:
             await self.queue.heartbeat(list(self.running))
             free = self.concurrency - len(self.running)
@@ -98,7 +126,9 @@ class Worker:
                     if delivery.entry_id not in self.running:
                         log.info("reclaimed job entry %s from a stopped worker", delivery.entry_id)
                         self._spawn(delivery)
-        except Exception:  # Redis blips must not kill the loop; the next beat tries again
+        except (redis.ConnectionError, redis.TimeoutError):
+            raise
+        except Exception:  # anything else must not kill the loop; the next beat tries again
             log.exception("heartbeat/reclaim failed")
 
     def _spawn(self, delivery: Delivery) -> None:
@@ -117,7 +147,11 @@ class Worker:
             log.error("dropping unreadable queue entry %s: %.200r", delivery.entry_id, delivery.raw)
             await self.queue.ack(delivery.entry_id)
             return
-        attempt = await self.queue.attempt(job.id)
+        try:
+            attempt = await self.queue.attempt(job.id)
+        except redis.RedisError:
+            log.warning("job %s: Redis unavailable; left for a later attempt", job.id)
+            return
         if attempt > self.max_attempts:
             log.error("job %s failed %d times; giving up", job.id, attempt - 1)
             ok = await self._report(job, GENERIC_FAILURE)
@@ -140,7 +174,11 @@ class Worker:
             await finish(job, self.deps, ok=ok, left=left)
         except Exception:
             log.exception("job %s: could not update reactions", job.id)
-        await self.queue.ack(delivery.entry_id)
+        try:
+            await self.queue.ack(delivery.entry_id)
+        except redis.RedisError:  # stays pending; the re-run finds the reply already posted
+            log.warning("job %s: could not acknowledge; it will be re-checked after the lease", job.id)
+            return
         self.completed += 1
 
     async def _report(self, job: Job, text: str) -> bool:

@@ -1,9 +1,10 @@
-"""What handlers need: the queue to put jobs on, and the settings. Built once by `create_app`."""
+"""What handlers need: the queue, the rate limiter, and the settings. Built once by `create_app`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.limits import RateLimiter
 from bot.queue import SyncQueue
 from bot.settings import Settings
 
@@ -11,4 +12,5 @@ from bot.settings import Settings
 @dataclass(frozen=True)
 class HandlerDeps:
     queue: SyncQueue
+    limiter: RateLimiter
     settings: Settings

@@ -38,6 +38,7 @@ def register(app: App, deps: HandlerDeps) -> None:
             bot_user_id=context.bot_user_id,
             bot_id=context.bot_id,
             max_links=deps.settings.max_links_per_message,
+            auto_channels=deps.settings.auto_channels,
         )
         jobs = jobs_for_event(event, ctx)
         if jobs:
@@ -50,24 +51,46 @@ def register(app: App, deps: HandlerDeps) -> None:
 
 
 def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:
-    """Queue `jobs` (duplicates are dropped by the queue) and mark their message ⏳ if any is new."""
+    """Queue `jobs` (duplicates are dropped by the queue) and mark their message ⏳ if any is new.
+
+    New summarizing jobs count against the hourly rate limits first; Redis being down is reported in
+    the thread at once (Slack has its 200 already, so nothing retries in a loop).
+    """
     first = jobs[0]
     try:
-        queued = [deps.queue.enqueue(job) for job in jobs]
+        fresh = [job for job in jobs if not deps.queue.known(job)]
+        if not fresh:
+            return
+        work = sum(1 for job in fresh if job.kind != "notice")
+        refusal = (
+            deps.limiter.check(team=first.team, user=first.user, channel=first.channel, jobs=work)
+            if work
+            else None
+        )
+        if refusal is not None:
+            log.info("rate limit: %s/%s refused", first.channel, first.user)
+            if refusal.notify:
+                _reply(client, first, refusal.message, emoji="hourglass")
+            return
+        queued = [deps.queue.enqueue(job) for job in fresh]
     except redis.RedisError:
         log.exception("could not enqueue %d jobs for %s/%s", len(jobs), first.channel, first.message_ts)
-        notice = render_notice(QUEUE_DOWN, emoji="x")
-        _call(
-            client.chat_postMessage,
-            channel=first.channel,
-            thread_ts=first.thread_ts,
-            text=notice.text,
-            blocks=list(notice.blocks),
-        )
+        _reply(client, first, QUEUE_DOWN, emoji="x")
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name="x")
         return
     if any(queued):
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name=WORKING)
+
+
+def _reply(client: WebClient, job: Job, text: str, *, emoji: str) -> None:
+    notice = render_notice(text, emoji=emoji)
+    _call(
+        client.chat_postMessage,
+        channel=job.channel,
+        thread_ts=job.thread_ts,
+        text=notice.text,
+        blocks=list(notice.blocks),
+    )
 
 
 def _call(method: Any, **kwargs: Any) -> None:

@@ -64,7 +64,7 @@ async def test_enqueue_is_idempotent(client: aioredis.Redis, server: RedisServer
     assert await queue.enqueue(job(1)) is False
     got = await queue.read(10, block_ms=10)
     assert [d.job for d in got] == [job(1)]
-    sync._redis.close()
+    sync.client.close()
 
 
 async def test_unacked_job_is_reclaimed_after_the_lease(client: aioredis.Redis) -> None:

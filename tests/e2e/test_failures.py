@@ -33,10 +33,10 @@ def test_healthz_reports_redis(bot: Harness) -> None:
         assert json.loads(response.read()) == {"ok": True, "redis": "up"}
 
 
-def test_claude_failing_gives_a_clear_message_after_retries(
+def test_claude_failing_degrades_to_an_offline_summary(
     bot: Harness, slack: FakeSlack, claude: FakeAnthropic
 ) -> None:
-    """529s and a mid-stream error are retried; when they persist the user is told, with the count."""
+    """529s and a mid-stream error are retried; when they persist the offline summary is posted, marked so."""
     claude.error_mid_stream(times=1)
     claude.fail_next(status=529, times=10)
     event = mention_event(ARTICLE_TEXT)
@@ -44,9 +44,11 @@ def test_claude_failing_gives_a_clear_message_after_retries(
     bot.wait_queued(1)
     bot.work()
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
-    assert "busy" in reply["text"] and "tried 4 times" in reply["text"]
+    footer = json.dumps(reply["blocks"][-1])
+    assert "Offline summary" in footer
+    assert "the AI service was unavailable (tried 4 times)" in footer
     assert len(claude.requests) == 4
-    assert slack.reactions(event["channel"], event["ts"]) == {"x"}
+    assert slack.reactions(event["channel"], event["ts"]) == {"white_check_mark"}
 
 
 def test_claude_recovers_after_transient_failures(
@@ -75,15 +77,16 @@ def test_slack_rate_limit_on_post_is_retried(bot: Harness, slack: FakeSlack, web
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
 
 
-def test_invalid_api_key_gets_an_admin_message_without_retrying(
+def test_invalid_api_key_is_reported_once_without_retrying(
     bot: Harness, slack: FakeSlack, claude: FakeAnthropic
 ) -> None:
-    """A 401 from the AI service is reported once, naming the setting to check."""
+    """A 401 is not retried: the offline summary is posted with a note naming the setting to check."""
     claude.fail_next(status=401, times=5)
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
-    assert "ANTHROPIC_API_KEY" in reply["text"]
+    footer = json.dumps(reply["blocks"][-1])
+    assert "ANTHROPIC_API_KEY" in footer and "Offline summary" in footer
     assert len(claude.requests) == 1

@@ -45,7 +45,7 @@ def handler(settings: Settings, socket_server: FakeSocketMode) -> Iterator[Socke
 def drain(socket_handler: SocketModeHandler) -> None:
     """Close the WebSocket client, then wait for the Bolt listeners still running (they run after the ack)."""
     socket_handler.close()  # type: ignore[no-untyped-call]
-    socket_handler.app.listener_runner.listener_executor.shutdown(wait=True)  # type: ignore[attr-defined]
+    socket_handler.app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 def seeded_link_event(slack: FakeSlack, web: FakeWeb) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def seeded_link_event(slack: FakeSlack, web: FakeWeb) -> dict[str, Any]:
 def test_link_over_socket_mode_is_acked_queued_and_answered_once(
     bot: Harness, slack: FakeSlack, web: FakeWeb, socket_server: FakeSocketMode, handler: SocketModeHandler
 ) -> None:
-    """A link delivered over Socket Mode is acked, queued once despite a retry, and answered once in thread."""
+    """A link sent over Socket Mode is acked, queued once despite a retry, and answered once in its thread."""
     event = seeded_link_event(slack, web)
     channel, ts = event["channel"], event["ts"]
 
