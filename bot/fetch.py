@@ -25,7 +25,7 @@ from bot.errors import (
     FilePermissionError,
     TransientError,
 )
-from bot.netguard import check_address, check_url
+from bot.netguard import PublicTest, check_address, check_url, is_public_ip
 from bot.settings import Settings, netloc_of
 
 MAX_REDIRECTS = 5
@@ -51,9 +51,16 @@ class Fetched:
 class GuardedResolver(AbstractResolver):
     """Resolves names like the default resolver, then drops every address the guard refuses."""
 
-    def __init__(self, *, allow_private: bool) -> None:
-        self._inner = aiohttp.ThreadedResolver()
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        inner: AbstractResolver | None = None,
+        is_public: PublicTest = is_public_ip,
+    ) -> None:
+        self._inner = inner or aiohttp.ThreadedResolver()
         self._allow_private = allow_private
+        self._is_public = is_public
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -62,7 +69,7 @@ class GuardedResolver(AbstractResolver):
         allowed = []
         for result in results:
             try:
-                check_address(result["host"], allow_private=self._allow_private)
+                check_address(result["host"], allow_private=self._allow_private, is_public=self._is_public)
             except BlockedURLError:
                 continue
             allowed.append(result)
@@ -74,10 +81,20 @@ class GuardedResolver(AbstractResolver):
         await self._inner.close()
 
 
-def make_session(settings: Settings) -> aiohttp.ClientSession:
-    """The worker's one HTTP session (create inside the running event loop, close at shutdown)."""
+def make_session(
+    settings: Settings,
+    *,
+    inner_resolver: AbstractResolver | None = None,
+    is_public: PublicTest = is_public_ip,
+) -> aiohttp.ClientSession:
+    """The worker's one HTTP session (create inside the running event loop, close at shutdown).
+
+    `inner_resolver` and `is_public` exist for tests (a fake DNS; loopback playing the internet).
+    """
     connector = aiohttp.TCPConnector(
-        resolver=GuardedResolver(allow_private=settings.allow_private_urls),
+        resolver=GuardedResolver(
+            allow_private=settings.allow_private_urls, inner=inner_resolver, is_public=is_public
+        ),
         use_dns_cache=False,
         limit=100,
     )
@@ -94,6 +111,7 @@ async def fetch(
     settings: Settings,
     token: str | None = None,
     accept: str = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
+    is_public: PublicTest = is_public_ip,
 ) -> Fetched:
     """GET `url` following at most MAX_REDIRECTS redirects, each hop checked; body capped in size.
 
@@ -104,7 +122,7 @@ async def fetch(
     for _ in range(MAX_REDIRECTS + 1):
         trusted = netloc_of(current) in settings.slack_file_hosts
         if not trusted:
-            check_url(current, allow_private=settings.allow_private_urls)
+            check_url(current, allow_private=settings.allow_private_urls, is_public=is_public)
         headers = {"Accept": accept}
         if token and trusted:
             headers["Authorization"] = f"Bearer {token}"
@@ -142,16 +160,26 @@ def _raise_for_status(status: int, headers: Any) -> None:
     raise FetchError(f"I couldn't open that link: it returned HTTP {status} ({reason}).")
 
 
+def human_size(size: float) -> str:
+    """`size` bytes as people say it: "900 bytes", "50 KB", "25 MB"."""
+    if size < 1000:
+        return f"{size:.0f} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:.1f} MB"
+
+
 async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
     declared = response.content_length
+    too_big = f"I download at most {human_size(limit)} (SUMMARIZER_MAX_DOWNLOAD_BYTES)"
     if declared is not None and declared > limit:
-        raise ContentTooLarge(f"That is {declared / 1e6:.1f} MB; I read at most {limit / 1e6:.0f} MB.")
+        raise ContentTooLarge(f"That is {human_size(declared)}, too large: {too_big}.")
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.content.iter_chunked(65536):
         size += len(chunk)
         if size > limit:
-            raise ContentTooLarge(f"That is over {limit / 1e6:.0f} MB; I read at most {limit / 1e6:.0f} MB.")
+            raise ContentTooLarge(f"That is too large: {too_big}.")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -9,6 +9,7 @@ of any of these. `allow_private` (SUMMARIZER_ALLOW_PRIVATE_URLS) lifts the addre
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from bot.errors import BlockedURLError
@@ -30,17 +31,23 @@ def is_public_ip(ip: IPAddress) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
-def check_address(host: str, *, allow_private: bool) -> None:
-    """Raise BlockedURLError if `host` (an IP literal) may not be contacted."""
+PublicTest = Callable[[IPAddress], bool]
+
+
+def check_address(host: str, *, allow_private: bool, is_public: PublicTest = is_public_ip) -> None:
+    """Raise BlockedURLError if `host` (an IP literal) may not be contacted.
+
+    `is_public` decides what counts as public; tests substitute it to play "the internet" on loopback.
+    """
     try:
         ip = ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
     except ValueError:
         raise BlockedURLError(detail=f"not an IP address: {host!r}") from None
-    if not allow_private and not is_public_ip(ip):
+    if not allow_private and not is_public(ip):
         raise BlockedURLError(detail=f"blocked address {ip}")
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
+def check_url(url: str, *, allow_private: bool, is_public: PublicTest = is_public_ip) -> None:
     """Raise BlockedURLError unless `url` is an http(s) URL whose host is a name or a permitted IP.
 
     Names are checked again, address by address, when they are resolved at connect time.
@@ -64,4 +71,4 @@ def check_url(url: str, *, allow_private: bool) -> None:
         if local and not allow_private:
             raise BlockedURLError(detail="localhost") from None
         return
-    check_address(host, allow_private=allow_private)
+    check_address(host, allow_private=allow_private, is_public=is_public)

@@ -25,7 +25,7 @@ from bot.errors import (
 )
 from bot.events import EventContext, jobs_for_event
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract
-from bot.fetch import Fetched, download_slack_file, fetch
+from bot.fetch import Fetched, download_slack_file, fetch, human_size
 from bot.jobs import Job, SlackFile
 from bot.limits import TokenBudget
 from bot.models import Document, SlackMessage, Summary
@@ -190,8 +190,8 @@ async def _load_file(file: SlackFile, deps: Deps) -> Document:
     if not url:
         raise FetchError("Slack didn't give me a download link for that file.")
     if file.size and file.size > deps.settings.max_download_bytes:
-        limit_mb = deps.settings.max_download_bytes / 1e6
-        raise ContentTooLarge(f"That file is larger than the {limit_mb:.0f} MB I read.")
+        limit = human_size(deps.settings.max_download_bytes)
+        raise ContentTooLarge(f"That file is {human_size(file.size)}; I read files of at most {limit}.")
     expected_html = (file.filetype or "") == "html" or (file.mimetype or "").startswith("text/html")
     fetched = await _with_retries(
         lambda: download_slack_file(deps.http, url, settings=deps.settings, expected_html=expected_html), deps
