@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anthropic
@@ -85,8 +87,9 @@ def make_claude(settings: Settings) -> Claude | None:
     return Claude(client, model=settings.anthropic_model)
 
 
-async def run_worker(settings: Settings, *, burst: bool = False, install_signals: bool = False) -> Worker:
-    """Run the worker until SIGTERM/SIGINT (or until the queue is empty with `burst`)."""
+@contextlib.asynccontextmanager
+async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
+    """A ready Worker with its clients (Redis, Slack, HTTP, Claude) created once; all closed on exit."""
     settings.require("slack_bot_token")
     target = connect(settings)
     redis = target.async_client()
@@ -112,20 +115,24 @@ async def run_worker(settings: Settings, *, burst: bool = False, install_signals
         max_attempts=settings.job_max_attempts,
         grace_seconds=settings.shutdown_grace_seconds,
     )
-    if install_signals:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, worker.stop)
     log.info("worker: %s, model %s", target.describe(), claude.model if claude else "offline")
     try:
-        await worker.run(burst=burst)
+        yield worker
     finally:
         await http.close()
         if claude is not None:
             await claude.client.close()
         await redis.aclose()
-        if slack.session is not None:  # pragma: no cover - only when aiohttp session was injected
-            await slack.session.close()
+
+
+async def run_worker(settings: Settings, *, burst: bool = False, install_signals: bool = False) -> Worker:
+    """Run the worker until SIGTERM/SIGINT (or until the queue is empty with `burst`)."""
+    async with worker_context(settings) as worker:
+        if install_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, worker.stop)
+        await worker.run(burst=burst)
     return worker
 
 

@@ -75,7 +75,9 @@ class ServiceUnavailable(UserFacingError):
 class AICredentialsError(ServiceUnavailable):
     """The AI service rejected the API key (401/403): an admin must act; retrying cannot help."""
 
-    default_message = "The AI service rejected this bot's credentials. An admin needs to check ANTHROPIC_API_KEY."
+    default_message = (
+        "The AI service rejected this bot's credentials. An admin needs to check ANTHROPIC_API_KEY."
+    )
 
 
 class TransientError(SummarizerError):

@@ -43,7 +43,8 @@ class RateLimiter:
         if self.per_user and user:
             limits.append((f"summarizer:rate:user:{team}:{user}:{window}", self.per_user, "you"))
         if self.per_channel:
-            limits.append((f"summarizer:rate:channel:{team}:{channel}:{window}", self.per_channel, "this channel"))
+            key = f"summarizer:rate:channel:{team}:{channel}:{window}"
+            limits.append((key, self.per_channel, "this channel"))
         if not limits:
             return None
         pipe = self.redis.pipeline(transaction=True)

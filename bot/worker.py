@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Awaitable, Callable
 
 import redis.exceptions as redis
@@ -28,8 +29,8 @@ JobRunner = Callable[[Job, Deps], Awaitable[bool]]
 
 
 def consumer_name() -> str:
-    """A name unique to this process (host and pid), so each worker has its own pending list."""
-    return f"{socket.gethostname()}-{os.getpid()}"
+    """A name unique to this worker (host, pid, random), so each worker has its own pending list."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 
 class Worker:

@@ -22,7 +22,7 @@ import waitress
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app, make_web_client, wsgi_app
-from bot.entry import run_worker
+from bot.entry import run_worker, worker_context
 from bot.queue import STREAM, SyncQueue
 from bot.settings import Settings
 from bot.worker import Worker
@@ -216,3 +216,31 @@ def mention_event(text: str, **kwargs: Any) -> dict[str, Any]:
     event["type"] = "app_mention"
     event.pop("channel_type", None)
     return event
+
+
+class BackgroundWorker:
+    """`summarizer worker` (not burst) running in a thread with its own event loop, until `stop()`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.worker: Worker | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = threading.Event()
+        self.thread = threading.Thread(
+            target=lambda: asyncio.run(self._main()), daemon=True, name="bg-worker"
+        )
+        self.thread.start()
+        if not self._ready.wait(10):
+            raise AssertionError("background worker did not start")
+
+    async def _main(self) -> None:
+        async with worker_context(self.settings) as worker:
+            self.worker, self._loop = worker, asyncio.get_running_loop()
+            self._ready.set()
+            await worker.run()
+
+    def stop(self) -> None:
+        """Ask the worker to stop (as SIGTERM does) and wait for it to finish."""
+        if self._loop is not None and self.worker is not None:
+            self._loop.call_soon_threadsafe(self.worker.stop)
+        self.thread.join(30)

@@ -47,6 +47,8 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, *, appendonly: bool = False) -> None:
+        """Start (or restart, on the same port and directory) the server; with `appendonly`, every
+        write is fsynced to the AOF before it is acknowledged, so a crash loses nothing acknowledged."""
         self.process = subprocess.Popen(
             [
                 self.binary,
@@ -58,6 +60,8 @@ class RedisServer:
                 "",
                 "--appendonly",
                 "yes" if appendonly else "no",
+                "--appendfsync",
+                "always",
                 "--dir",
                 str(self.workdir),
             ],
@@ -79,8 +83,16 @@ class RedisServer:
             client.close()
 
     def stop(self) -> None:
+        """Shut the server down cleanly (SIGTERM)."""
         if self.process is not None:
             self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def crash(self) -> None:
+        """Kill the server (SIGKILL): no chance to write anything on the way out."""
+        if self.process is not None:
+            self.process.kill()
             self.process.wait(10)
             self.process = None
 

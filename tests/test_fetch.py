@@ -25,7 +25,7 @@ from bot.settings import Settings
 from tests.fakes.web import FakeWeb
 
 
-def PUBLIC(ip: IPAddress) -> bool:  # noqa: N802 - reads as a constant policy
+def PUBLIC(ip: IPAddress) -> bool:
     return ip == ipaddress.IPv4Address("127.0.0.1")
 
 
