@@ -53,7 +53,13 @@ def run_web(settings: Settings) -> None:
     target, queue = _web_parts(settings)
     app = create_app(settings, client=make_web_client(settings), queue=queue)
     log.info("web: listening on port %d, events at /slack/events, %s", settings.port, target.describe())
-    waitress.serve(wsgi_app(app, queue), host="0.0.0.0", port=settings.port, threads=8, ident="summarizer")
+    waitress.serve(
+        wsgi_app(app, queue, signing_secret=settings.slack_signing_secret or ""),
+        host="0.0.0.0",
+        port=settings.port,
+        threads=8,
+        ident="summarizer",
+    )
 
 
 def make_socket_handler(settings: Settings) -> SocketModeHandler:

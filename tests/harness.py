@@ -60,7 +60,12 @@ class WebProcess:
         self.redis = redis.Redis.from_url(settings.redis_url or "")
         queue = SyncQueue(self.redis)
         self.app = create_app(settings, client=make_web_client(settings), queue=queue)
-        self.server = waitress.create_server(wsgi_app(self.app, queue), host="127.0.0.1", port=0, threads=4)
+        self.server = waitress.create_server(
+            wsgi_app(self.app, queue, signing_secret=settings.slack_signing_secret or ""),
+            host="127.0.0.1",
+            port=0,
+            threads=4,
+        )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="waitress")
         self.thread.start()

@@ -7,6 +7,7 @@ sends a packet anywhere but loopback.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -178,10 +179,8 @@ async def test_token_goes_to_the_slack_file_host_only(site: FakeWeb) -> None:
 @given(st.text(max_size=80))
 def test_url_guard_only_ever_refuses_cleanly(text: str) -> None:
     """Any string is either accepted or refused with BlockedURLError: the guard never crashes."""
-    try:
+    with contextlib.suppress(BlockedURLError):
         check_url(text, allow_private=False)
-    except BlockedURLError:
-        pass
 
 
 @given(st.ip_addresses())
