@@ -22,7 +22,7 @@ from tests.harness import BOT_TOKEN, Harness, mention_event
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def worker_process(bot: Harness, *, lease: int) -> subprocess.Popen[bytes]:
+def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> subprocess.Popen[bytes]:
     """`summarizer worker` as a real separate process, configured by environment like production."""
     s = bot.settings
     env = {
@@ -35,6 +35,7 @@ def worker_process(bot: Harness, *, lease: int) -> subprocess.Popen[bytes]:
         "REDIS_URL": s.redis_url or "",
         "SUMMARIZER_ALLOW_PRIVATE_URLS": "true",
         "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
+        "SUMMARIZER_SHUTDOWN_GRACE_SECONDS": str(grace),
         "SUMMARIZER_DATA_DIR": str(s.data_dir),
     }
     return subprocess.Popen(
@@ -93,6 +94,34 @@ def test_sigterm_lets_the_running_job_finish(bot: Harness, slack: FakeSlack, cla
         assert worker.stderr is not None
         worker.stderr.close()
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+
+
+@pytest.mark.slow
+def test_sigterm_returns_an_unfinished_job_to_the_queue(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """SIGTERM with a job longer than the grace period: the process exits, the job is done by another."""
+    claude.delay(30, times=1)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    worker = worker_process(bot, lease=2, grace=1)
+    try:
+        claude.wait_for(1, timeout=20)
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(20) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(10)
+        assert worker.stderr is not None
+        worker.stderr.close()
+    assert slack.bot_replies(event["channel"], event["ts"]) == []
+    bot.work(job_lease_seconds=2)
+    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+    assert len(claude.requests) == 2
 
 
 async def test_post_once_finds_a_reply_posted_before_a_crash(

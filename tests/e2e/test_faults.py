@@ -1,0 +1,130 @@
+"""Fault injection: retries, duplicate events, killed workers, a Redis restart and failing APIs at once.
+
+Prints its figures (events delivered, duplicates posted, jobs lost, workers killed, Redis restarts,
+API failures injected) and asserts the two that matter: no duplicate and no lost reply. Loopback only,
+bounded in time, seeded so a failure can be replayed.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from tests.articles import ARTICLE_TEXT, article_html
+from tests.e2e.test_crash import worker_process
+from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.web import FakeWeb
+from tests.harness import Harness, mention_event, message_event
+from tests.redis_server import RedisServer, free_port, redis_binary
+
+SEED = 20261125
+LINK_EVENTS = 16
+TEXT_EVENTS = 6
+DELIVERIES = 4
+DEADLINE = 90.0
+
+
+@pytest.fixture
+def fault_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(port=free_port(), workdir=tmp_path, binary=redis_binary())
+    server.start(appendonly=True)
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_no_duplicates_and_no_losses_under_faults(
+    settings: Settings,
+    slack: FakeSlack,
+    claude: FakeAnthropic,
+    web: FakeWeb,
+    fault_redis: RedisServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every source gets exactly one reply although everything that can fail does, several times."""
+    rng = random.Random(SEED)
+    bot = Harness(replace(settings, redis_url=fault_redis.url), slack)
+    workers: list[subprocess.Popen[bytes]] = []
+    figures = {"events delivered": 0, "workers killed": 0, "Redis restarts": 0, "API failures injected": 0}
+    try:
+        claude.delay(0.4)  # every answer takes a while, so kills land mid-job
+        claude.fail_next(status=529, times=3)
+        claude.fail_next(status=429, times=2, retry_after=0.2)
+        claude.error_mid_stream(times=2)
+        slack.fail_next("chat.postMessage", status=429, retry_after=1, times=2)
+        slack.fail_next("chat.postMessage", status=500, times=2)
+        figures["API failures injected"] = 3 + 2 + 2 + 2 + 2
+        events = [
+            message_event(f"see <{web.add(f'/s{i}', article_html(f'Story {i}'))}>")
+            for i in range(LINK_EVENTS)
+        ]
+        events += [mention_event(f"Summary {i}, please\n{ARTICLE_TEXT}") for i in range(TEXT_EVENTS)]
+        workers = [worker_process(bot, lease=2), worker_process(bot, lease=2)]
+
+        def deliver(event: dict[str, object]) -> None:
+            bot.send(event, deliveries=DELIVERIES)
+
+        threads = [threading.Thread(target=deliver, args=(e,)) for e in events]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        figures["events delivered"] = len(events) * DELIVERIES
+        bot.wait_queued(len(events), timeout=15)
+
+        started = time.monotonic()
+        kills_at = sorted(rng.uniform(0.5, 6.0) for _ in range(3))
+        restart_at = rng.uniform(2.0, 5.0)
+        restarted = False
+        done = False
+        while time.monotonic() - started < DEADLINE:
+            elapsed = time.monotonic() - started
+            if kills_at and elapsed >= kills_at[0]:
+                kills_at.pop(0)
+                victim = workers.pop(rng.randrange(len(workers)))
+                victim.kill()
+                victim.wait(10)
+                _close(victim)
+                figures["workers killed"] += 1
+                workers.append(worker_process(bot, lease=2))
+            if not restarted and elapsed >= restart_at:
+                fault_redis.stop()
+                time.sleep(0.5)
+                fault_redis.start(appendonly=True)
+                figures["Redis restarts"] += 1
+                restarted = True
+            if not kills_at and restarted and all(slack.bot_replies(e["channel"], e["ts"]) for e in events):
+                done = True
+                break
+            time.sleep(0.1)
+        time.sleep(1.0)  # anything still in flight would show up as a duplicate now
+        counts = [len(slack.bot_replies(e["channel"], e["ts"])) for e in events]
+        figures["duplicates posted"] = sum(c - 1 for c in counts if c > 1)
+        figures["jobs lost"] = sum(1 for c in counts if c == 0)
+        figures["seconds to settle"] = round(time.monotonic() - started, 1)
+        with capsys.disabled():
+            print("\nfault injection:", ", ".join(f"{k}: {v}" for k, v in figures.items()))
+        assert done, figures
+        assert figures["duplicates posted"] == 0, figures
+        assert figures["jobs lost"] == 0, figures
+        assert figures["workers killed"] == 3 and figures["Redis restarts"] == 1
+    finally:
+        for proc in workers:
+            proc.kill()
+            proc.wait(10)
+            _close(proc)
+        bot.close()
+
+
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    if proc.stderr is not None:
+        proc.stderr.close()
