@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from bot.models import SummarySpec
@@ -68,9 +68,9 @@ class Job:
         file = SlackFile(**data.pop("file")) if data.get("file") else None
         data.pop("file", None)
         spec_data = data.pop("spec", None) or {}
+        known = {f.name for f in fields(SummarySpec)}
         spec = SummarySpec(
-            words=spec_data.get("words"),
-            paragraphs=spec_data.get("paragraphs"),
+            **{k: v for k, v in spec_data.items() if k in known and k != "style_notes"},
             style_notes=tuple(spec_data.get("style_notes") or ()),
         )
         return cls(file=file, spec=spec, **data)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 _WORD = re.compile(r"\S+")
+
+Form = Literal["paragraphs", "bullets", "sentences"]
 
 
 def count_words(text: str) -> int:
@@ -33,6 +36,7 @@ class Document:
     author: str | None = None
     date: str | None = None
     pages: int | None = None
+    notice: str | None = None
 
     @property
     def words(self) -> int:
@@ -44,12 +48,18 @@ class SummarySpec:
     """What the user asked for. None means "not asked": the planner picks a default.
 
     `style_notes` holds instruction text the grammar did not turn into numbers; it is passed on to the
-    model as guidance, never dropped.
+    model as guidance, never dropped. `form` is the shape asked for ("as bullets" sets it without a
+    count); `preset` is "tldr", "brief" or "detailed"; `language` an English language name ("French").
     """
 
     words: int | None = None
     paragraphs: int | None = None
     style_notes: tuple[str, ...] = ()
+    bullets: int | None = None
+    sentences: int | None = None
+    form: Form | None = None
+    language: str | None = None
+    preset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,22 +67,46 @@ class LengthPlan:
     """The length actually aimed for after weighing the request against the source.
 
     `notes` are short footer remarks such as "asked for 2,000 words; the source has only about 360".
+    `count` is how many paragraphs, bullets or sentences (`form`) the summary has; `paragraphs` mirrors it
+    for the paragraph form and is 1 otherwise. `check_words` is False when no length was asked or
+    implied for a sentence-shaped summary (a sentence's length is then the writer's choice).
     """
 
     words: int
     paragraphs: int
     notes: tuple[str, ...] = ()
+    form: Form = "paragraphs"
+    count: int = 0
+    language: str | None = None
+    check_words: bool = True
+    tiny: bool = False
+
+    @property
+    def items(self) -> int:
+        """Paragraphs, bullets or sentences to write (`count`, or `paragraphs` when `count` is unset)."""
+        return self.count or self.paragraphs
 
 
 @dataclass(frozen=True)
 class Summary:
-    """A finished summary. `model` is the model id, or "offline" for the extractive summarizer."""
+    """A finished summary. `model` is the model id, or "offline" for the extractive summarizer.
+
+    `paragraphs` holds the items of the summary: paragraphs, bullet items (`form == "bullets"`), or the
+    one paragraph of a sentence-shaped summary. `input_tokens` is what was sent to the model in all.
+    """
 
     paragraphs: tuple[str, ...]
     model: str
     source_words: int
     notes: tuple[str, ...] = field(default=())
     tokens_used: int = 0
+    form: Form = "paragraphs"
+    input_tokens: int = 0
+
+    @property
+    def bullets(self) -> tuple[str, ...]:
+        """The bullet items when the summary is a list, else ()."""
+        return self.paragraphs if self.form == "bullets" else ()
 
     @property
     def words(self) -> int:

@@ -62,6 +62,7 @@ class Settings:
     max_download_bytes: int = 25_000_000
     fetch_timeout_seconds: float = 20.0
     max_input_words: int = 150_000
+    input_budget_tokens: int = 100_000
     data_dir: Path = Path(".summarizer")
     log_level: str = "INFO"
     shutdown_grace_seconds: int = 25
@@ -147,6 +148,9 @@ class Settings:
             ),
             fetch_timeout_seconds=float(integer("SUMMARIZER_FETCH_TIMEOUT", 20, low=1, high=300)),
             max_input_words=integer("SUMMARIZER_MAX_INPUT_WORDS", 150_000, low=100, high=2_000_000),
+            input_budget_tokens=integer(
+                "SUMMARIZER_INPUT_BUDGET_TOKENS", 100_000, low=1000, high=2_000_000
+            ),
             data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),
             log_level=level,
             shutdown_grace_seconds=integer("SUMMARIZER_SHUTDOWN_GRACE_SECONDS", 25, low=0, high=3600),
