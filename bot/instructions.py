@@ -2,7 +2,10 @@
 
 Contract: `parse_request` splits pasted text into a `SummarySpec` and the content; it never raises and never
 loses text (the instruction it removes is the first line or leading sentence, and only when that reads as an
-instruction). `plan_length` turns a spec into an honest `LengthPlan` for a source. Pure: stdlib only.
+instruction). It reads lengths in words, paragraphs, bullets and sentences (digits, number words, common
+typos), presets (tl;dr, brief, detailed), an output language ("in French", "en español", "auf Deutsch"),
+and keeps every other meaningful word as a style note. `plan_length` turns a spec into an honest
+`LengthPlan` for a source. Pure: stdlib only.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ def _set(words: str) -> frozenset[str]:
 
 MIN_WORDS, MAX_WORDS = 10, 5000
 MIN_PARAGRAPHS, MAX_PARAGRAPHS = 1, 20
+MAX_BULLETS, MAX_SENTENCES = 30, 30
 MIN_WORDS_PER_PARAGRAPH = 15
+MIN_WORDS_PER_ITEM = 5  # a bullet or a sentence
 WORDS_PER_SENTENCE = 20
+WORDS_PER_BULLET = 22
+TINY_WORDS = 40  # a source shorter than this (or of two sentences and < 80 words) gets a one-line gist
 MAX_INSTRUCTION_CHARS = 400  # an instruction is a short line; longer first lines are content
 
 _TOKEN = re.compile(
@@ -42,16 +49,55 @@ _QUALIFIERS = _set(
     "~ ≈ about around approximately approx roughly circa ca max maximum min minimum under below within "
     "over exactly just only some at most least no not less fewer more than up to longer shorter"
 )
-_ADJECTIVES = _set("short brief concise long detailed quick")
+_ADJECTIVES = _set(
+    "short brief concise long detailed quick key main important crisp simple clear bullet bulleted big"
+)
 _PREPOSITIONS = _set("to in into with of at using as")
 _TRAILERS = _set("or so less fewer max maximum tops long total")
 _WORD_UNITS = _set("words word wds wd w")
-_SENTENCE_UNITS = _set("sentences sentence sentance sentances sentenses lines")
+_SENTENCE_UNITS = _set("sentences sentence sentance sentances sentenses lines line liner liners")
+_BULLET_UNITS = _set(
+    "bullets bullet bulets bulet bullits bullit bulletpoints points point pts takeaways takeaway "
+    "items highlights"
+)
+_BULLET_FORM = _set("bullets bullet bulets bullits bulleted bulletpoints bulletted listicle")
+_FORM_FILLER = _set("as in into a an with using list form format points point style")
+_PRESETS = {
+    "tldr": "tldr", "brief": "brief", "briefly": "brief", "short": "brief", "shorter": "brief",
+    "quick": "brief", "concise": "brief", "concisely": "brief", "succinct": "brief",
+    "detailed": "detailed", "detail": "detailed", "long": "detailed", "longer": "detailed",
+    "thorough": "detailed", "comprehensive": "detailed", "depth": "detailed", "extensive": "detailed",
+}  # fmt: skip
+_PRESET_NEIGHBOURS = _set(
+    "summary summaries version overview recap gist tldr take paragraph paragraphs bullets list it be in "
+    "keep very really super and please pls one"
+)
+_AT_MOST = _set("under below within max maximum most tops less fewer")
+_AT_LEAST = _set("least over min minimum")
+_LANGUAGE_PREPOSITIONS = _set("in into en auf em na på to til")
+_LANGUAGES = {
+    "english": "English", "french": "French", "français": "French", "francais": "French",
+    "spanish": "Spanish", "español": "Spanish", "espanol": "Spanish", "castellano": "Spanish",
+    "german": "German", "deutsch": "German", "italian": "Italian", "italiano": "Italian",
+    "portuguese": "Portuguese", "português": "Portuguese", "portugues": "Portuguese",
+    "dutch": "Dutch", "nederlands": "Dutch", "swedish": "Swedish", "svenska": "Swedish",
+    "norwegian": "Norwegian", "norsk": "Norwegian", "danish": "Danish", "dansk": "Danish",
+    "finnish": "Finnish", "polish": "Polish", "polski": "Polish", "czech": "Czech",
+    "russian": "Russian", "ukrainian": "Ukrainian", "turkish": "Turkish", "türkçe": "Turkish",
+    "greek": "Greek", "japanese": "Japanese", "日本語": "Japanese", "chinese": "Chinese",
+    "mandarin": "Chinese", "中文": "Chinese", "korean": "Korean", "한국어": "Korean", "arabic": "Arabic",
+    "hindi": "Hindi", "hebrew": "Hebrew", "indonesian": "Indonesian", "vietnamese": "Vietnamese",
+    "romanian": "Romanian", "hungarian": "Hungarian", "catalan": "Catalan", "català": "Catalan",
+    "ukrainisch": "Ukrainian", "englisch": "English", "anglais": "English", "inglés": "English",
+    "ingles": "English", "französisch": "French", "alemán": "German", "allemand": "German",
+}  # fmt: skip
 
 _SUMMARIZE = re.compile(r"s[ua]mm?[ae]ri[sz]e")
-_STRONG = _set("condense shorten recap digest")
+_STRONG = _set("condense shorten recap digest translate")
 _WEAK = _set("summary summaries summarized summarised summarization summarisation tldr")
-_SUMMARY_NOUNS = _set("summary summaries tldr gist overview synopsis recap digest highlights takeaways")
+_SUMMARY_NOUNS = _set(
+    "summary summaries tldr gist overview synopsis recap digest highlights takeaways version"
+)
 _LEAD_FILLER = _set("hey hi hello bot please pls plz kindly can could would will you u ok okay now")
 _FILLER = _set(
     "please pls plz kindly thanks thank you thx ty can could would will u me us this that these it its the "
@@ -81,7 +127,13 @@ class _Analysis:
     words: int | None = None
     paragraphs: int | None = None
     sentences: int | None = None
+    bullets: int | None = None
+    form: str | None = None
+    preset: str | None = None
+    language: str | None = None
+    bound: str | None = None  # "most" or "least" for "under 300 words", "at least 200 words"
     quantities: int = 0
+    signals: int = 0  # quantities, and forms, presets and languages without numbers
     notes: list[str] = field(default_factory=list)
     leftover: int = 0
     instruction: bool = False
@@ -109,13 +161,36 @@ def _is_paragraph(word: str) -> bool:
 
 
 def _distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
+    """Edit distance where swapping two neighbours counts once ("wrods" is one edit from "words")."""
+    rows = [list(range(len(b) + 1))]
     for i, ca in enumerate(a, 1):
-        current = [i]
+        row = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+            best = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, rows[-2][j - 2] + 1)
+            row.append(best)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _unit(tokens: list[_Token], k: int) -> tuple[str, int] | None:
+    """The unit ("words", "paragraphs", "sentences", "bullets") at token `k`, and its last index."""
+    if k >= len(tokens):
+        return None
+    word = tokens[k].low
+    nxt = tokens[k + 1].low if k + 1 < len(tokens) else ""
+    if word in _WORD_UNITS or (len(word) >= 4 and _distance(word, "words") <= 1):
+        return "words", k
+    if _is_paragraph(word):
+        return "paragraphs", k
+    if word in _SENTENCE_UNITS or (len(word) >= 7 and _distance(word, "sentences") <= 2):
+        return "sentences", k
+    if word in _BULLET_FORM and nxt in {"points", "point", "pts", "items", "list"}:
+        return "bullets", k + 1
+    if word in _BULLET_UNITS or (word.startswith("bu") and len(word) >= 5 and _distance(word, "bullets") <= 2):
+        return "bullets", k
+    return None
 
 
 def _digits(text: str) -> int:
@@ -188,23 +263,26 @@ def _analyse(line: str) -> _Analysis:
             value = round((value + _digits(tokens[j + 1].text)) / 2)
             j += 2
         k = j + (j < len(tokens) and tokens[j].low in {"-", "–"})
-        adjective = k < len(tokens) and tokens[k].low in _ADJECTIVES
-        unit = tokens[k + adjective].low if k + adjective < len(tokens) else ""
-        kind = (
-            "words" if unit in _WORD_UNITS
-            else "paragraphs" if _is_paragraph(unit)
-            else "sentences" if unit in _SENTENCE_UNITS
-            else None
-        )  # fmt: skip
-        if kind is None:
+        adjectives: list[_Token] = []
+        found_unit = _unit(tokens, k)
+        while found_unit is None and len(adjectives) < 2 and k < len(tokens) and tokens[k].low in _ADJECTIVES:
+            adjectives.append(tokens[k])
+            k += 1
+            found_unit = _unit(tokens, k)
+        if found_unit is None:
             i += 1
             continue
+        kind, end = found_unit
         if getattr(result, kind) is None:
             setattr(result, kind, value)
         result.quantities += 1
-        end = k + adjective
-        while end + 1 < len(tokens) and tokens[end + 1].low in _TRAILERS | {"each", "apiece"}:
-            per_paragraph = per_paragraph or (kind == "words" and tokens[end + 1].low in {"each", "apiece"})
+        while end + 1 < len(tokens) and tokens[end + 1].low in _TRAILERS | {"each", "apiece", "more"}:
+            trailer = tokens[end + 1].low
+            per_paragraph = per_paragraph or (kind == "words" and trailer in {"each", "apiece"})
+            if kind == "words" and trailer in {"max", "maximum", "tops", "less", "fewer"}:
+                result.bound = "most"
+            elif kind == "words" and trailer == "more":
+                result.bound = "least"
             end += 1
         if (
             kind == "words"
@@ -216,17 +294,14 @@ def _analyse(line: str) -> _Analysis:
         start = i
         while start > 0 and tokens[start - 1].low in _QUALIFIERS | _PREPOSITIONS:
             start -= 1
+        if kind == "words":
+            result.bound = _bound([t.low for t in tokens[start:i]]) or result.bound
         for t in tokens[start : end + 1]:
-            t.used = t.used or not (adjective and t is tokens[k])
+            t.used = t.used or not any(t is a for a in adjectives)
         i = end + 1
     if per_paragraph and result.words is not None and result.paragraphs:
         result.words *= result.paragraphs
-    if result.sentences is not None:
-        result.notes.append(f"{result.sentences} sentence{'s' * (result.sentences != 1)}")
-        if result.words is None:
-            result.words = result.sentences * WORDS_PER_SENTENCE
-        if result.paragraphs is None:
-            result.paragraphs = 1
+    result.signals = result.quantities + _mark_shapes(tokens, result)
     verb = _mark_verbs(tokens)
     words = [t for t in tokens if not t.used and t.low not in _FILLER and t.low not in _BREAKS]
     result.leftover = len([t for t in words if t.low[0].isalnum()])
@@ -235,17 +310,70 @@ def _analyse(line: str) -> _Analysis:
     if verb == "summarize":
         result.instruction = result.leftover <= 25
     elif verb in {"recap", "digest"}:  # also nouns that start headings ("Recap of last night's game")
-        result.instruction = result.quantities > 0 or result.leftover == 0
+        result.instruction = result.signals > 0 or result.leftover == 0
     elif verb in _STRONG:
-        result.instruction = result.quantities > 0 or result.leftover <= 8
+        result.instruction = result.signals > 0 or result.leftover <= 8
     elif verb in {"give", "make", "write"}:
-        result.instruction = (result.quantities > 0 or nouns) and result.leftover <= 15
+        result.instruction = (result.signals > 0 or nouns) and result.leftover <= 15
     elif verb == "weak":
         result.instruction = result.leftover <= 6
     else:
-        result.instruction = result.quantities > 0 and result.leftover == 0 and count_words(line) <= 12
+        result.instruction = result.signals > 0 and result.leftover == 0 and count_words(line) <= 12
     result.notes = _notes(line, tokens) + result.notes
     return result
+
+
+def _bound(words: list[str]) -> str | None:
+    """ "most" for "under/at most/no more than/up to", "least" for "at least/over/more than"."""
+    if any(w in _AT_MOST for w in words) or "up" in words or ("more" in words and ("no" in words or "not" in words)):
+        return "most"
+    if any(w in _AT_LEAST for w in words) or "more" in words:
+        return "least"
+    return None
+
+
+def _mark_shapes(tokens: list[_Token], result: _Analysis) -> int:
+    """Find forms without a number ("as bullets"), presets ("tl;dr", "brief") and the output language.
+
+    Marks what it reads as used and returns how many such signals it found.
+    """
+    signals = 0
+    lead = next((n for n, t in enumerate(tokens) if t.low not in _LEAD_FILLER and t.low[0].isalnum()), -1)
+    for n, t in enumerate(tokens):
+        prev = tokens[n - 1].low if n > 0 else ""
+        nxt = tokens[n + 1].low if n + 1 < len(tokens) else ""
+        if t.low in _BULLET_FORM or (t.low == "list" and prev in {"a", "as"}):
+            if result.form is None:
+                result.form = "bullets"
+            signals += 1
+            t.used = True
+            back = n - 1
+            while back >= 0 and tokens[back].low in _FORM_FILLER and not tokens[back].used:
+                tokens[back].used = True
+                back -= 1
+            ahead = n + 1
+            while ahead < len(tokens) and tokens[ahead].low in _FORM_FILLER - {"a", "an", "in"}:
+                tokens[ahead].used = True
+                ahead += 1
+        elif t.low in _PRESETS and not t.used:
+            depth = t.low in {"detail", "depth"}
+            if depth and prev != "in":
+                continue
+            near = n == lead or prev in _PRESET_NEIGHBOURS or nxt in _PRESET_NEIGHBOURS or t.low == "tldr"
+            if not (near or t.low.endswith("ly")):
+                continue
+            if t.low == "long" and nxt not in _PRESET_NEIGHBOURS and prev not in {"it", "be", "very"}:
+                continue
+            result.preset = result.preset or _PRESETS[t.low]
+            signals += 1
+            t.used = True
+            if prev == "in" and (depth or t.low in {"brief", "short"}):
+                tokens[n - 1].used = True
+        elif t.low in _LANGUAGES and prev in _LANGUAGE_PREPOSITIONS and not t.used:
+            result.language = result.language or _LANGUAGES[t.low]
+            signals += 1
+            t.used = tokens[n - 1].used = True
+    return signals
 
 
 def _mark_verbs(tokens: list[_Token]) -> str | None:
@@ -334,8 +462,27 @@ def parse_request(text: str) -> tuple[SummarySpec, str]:
     if not instruction:
         return SummarySpec(), content
     analysis = _analyse(instruction)
-    notes = tuple(analysis.notes)
-    return SummarySpec(words=analysis.words, paragraphs=analysis.paragraphs, style_notes=notes), content
+    words = analysis.words
+    if words is not None and analysis.bound == "most":
+        words = max(1, math.floor(words / 1.1))  # "under 300 words": aim so that +10% stays under
+    elif words is not None and analysis.bound == "least":
+        words = math.ceil(words / 0.9)
+    form = analysis.form
+    if analysis.bullets is not None:
+        form = "bullets"
+    elif analysis.sentences is not None and analysis.paragraphs is None and form is None:
+        form = "sentences"
+    spec = SummarySpec(
+        words=words,
+        paragraphs=analysis.paragraphs,
+        style_notes=tuple(analysis.notes),
+        bullets=analysis.bullets,
+        sentences=analysis.sentences,
+        form=form,  # type: ignore[arg-type]
+        language=analysis.language,
+        preset=analysis.preset,
+    )
+    return spec, content
 
 
 def _about(n: int) -> str:

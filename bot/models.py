@@ -67,9 +67,10 @@ class LengthPlan:
     """The length actually aimed for after weighing the request against the source.
 
     `notes` are short footer remarks such as "asked for 2,000 words; the source has only about 360".
-    `count` is how many paragraphs, bullets or sentences (`form`) the summary has; `paragraphs` mirrors it
-    for the paragraph form and is 1 otherwise. `check_words` is False when no length was asked or
-    implied for a sentence-shaped summary (a sentence's length is then the writer's choice).
+    `count` is how many paragraphs, bullets or sentences (`form`) the summary must have (0: use
+    `paragraphs`); `paragraphs` is how many blocks to write (the bullets for a list, 1 for sentences).
+    `check_words` is False for lists and sentences when no length was asked (their length is then the
+    writer's choice). `tiny` marks a source too short to summarize: the summary is a one-line gist.
     """
 
     words: int

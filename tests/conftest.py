@@ -14,7 +14,7 @@ from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM, Harness
-from tests.redis_server import RedisServer, start_redis
+from tests.redis_server import RedisServer, free_port, redis_binary, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 _OUTER_REDIS_URL = os.environ.get("REDIS_URL")
@@ -48,6 +48,15 @@ def redis_url(redis_server: RedisServer | None) -> Iterator[str]:
     client.flushdb()
     client.close()
     yield url
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis server of the test's own, with AOF persistence, that the test may stop, crash and restart."""
+    server = RedisServer(port=free_port(), workdir=tmp_path, binary=redis_binary())
+    server.start(appendonly=True)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

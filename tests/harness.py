@@ -7,14 +7,19 @@ Events are sent as signed HTTP requests exactly as Slack sends them; the worker 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -28,6 +33,7 @@ from bot.settings import Settings
 from bot.worker import Worker
 from tests.fakes.slack_api import FakeSlack
 
+ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret-1234"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0FAKE"
@@ -249,3 +255,36 @@ class BackgroundWorker:
         if self._loop is not None and self.worker is not None:
             self._loop.call_soon_threadsafe(self.worker.stop)
         self.thread.join(30)
+
+
+@contextlib.contextmanager
+def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> Iterator[subprocess.Popen[bytes]]:
+    """`summarizer worker` as a real separate process, configured by environment like production;
+    killed on exit if it is still running."""
+    s = bot.settings
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "SUMMARIZER_"))},
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": s.slack_api_url,
+        "ANTHROPIC_API_KEY": s.anthropic_api_key or "",
+        "ANTHROPIC_BASE_URL": s.anthropic_base_url or "",
+        "ANTHROPIC_MODEL": s.anthropic_model,
+        "REDIS_URL": s.redis_url or "",
+        "SUMMARIZER_ALLOW_PRIVATE_URLS": "true",
+        "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
+        "SUMMARIZER_SHUTDOWN_GRACE_SECONDS": str(grace),
+        "SUMMARIZER_DATA_DIR": str(s.data_dir),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)

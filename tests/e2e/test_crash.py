@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,34 +13,7 @@ from bot.slack_io import SlackPoster
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import BOT_TOKEN, Harness, mention_event
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> subprocess.Popen[bytes]:
-    """`summarizer worker` as a real separate process, configured by environment like production."""
-    s = bot.settings
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "SUMMARIZER_"))},
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_API_URL": s.slack_api_url,
-        "ANTHROPIC_API_KEY": s.anthropic_api_key or "",
-        "ANTHROPIC_BASE_URL": s.anthropic_base_url or "",
-        "ANTHROPIC_MODEL": s.anthropic_model,
-        "REDIS_URL": s.redis_url or "",
-        "SUMMARIZER_ALLOW_PRIVATE_URLS": "true",
-        "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
-        "SUMMARIZER_SHUTDOWN_GRACE_SECONDS": str(grace),
-        "SUMMARIZER_DATA_DIR": str(s.data_dir),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+from tests.harness import BOT_TOKEN, Harness, mention_event, worker_process
 
 
 @pytest.mark.slow
@@ -54,17 +23,10 @@ def test_job_of_a_killed_worker_is_rerun_once(bot: Harness, slack: FakeSlack, cl
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
-    victim = worker_process(bot, lease=2)
-    try:
+    with worker_process(bot, lease=2) as victim:
         claude.wait_for(1, timeout=20)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
-    finally:
-        if victim.poll() is None:
-            victim.kill()
-            victim.wait(10)
-        assert victim.stderr is not None
-        victim.stderr.close()
     assert slack.bot_replies(event["channel"], event["ts"]) == []
     started = time.monotonic()
     bot.work(job_lease_seconds=2)
@@ -82,17 +44,10 @@ def test_sigterm_lets_the_running_job_finish(bot: Harness, slack: FakeSlack, cla
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
-    worker = worker_process(bot, lease=30)
-    try:
+    with worker_process(bot, lease=30) as worker:
         claude.wait_for(1, timeout=20)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(20) == 0
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(10)
-        assert worker.stderr is not None
-        worker.stderr.close()
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
 
 
@@ -105,19 +60,12 @@ def test_sigterm_returns_an_unfinished_job_to_the_queue(
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
-    worker = worker_process(bot, lease=2, grace=1)
-    try:
+    with worker_process(bot, lease=2, grace=1) as worker:
         claude.wait_for(1, timeout=20)
         started = time.monotonic()
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(20) == 0
         assert time.monotonic() - started < 10
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(10)
-        assert worker.stderr is not None
-        worker.stderr.close()
     assert slack.bot_replies(event["channel"], event["ts"]) == []
     bot.work(job_lease_seconds=2)
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1

@@ -7,24 +7,22 @@ bounded in time, seeded so a failure can be replayed.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings
 from tests.articles import ARTICLE_TEXT, article_html
-from tests.e2e.test_crash import worker_process
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, mention_event, message_event
-from tests.redis_server import RedisServer, free_port, redis_binary
+from tests.harness import Harness, mention_event, message_event, worker_process
+from tests.redis_server import RedisServer
 
 SEED = 20261125
 LINK_EVENTS = 16
@@ -33,27 +31,20 @@ DELIVERIES = 4
 DEADLINE = 90.0
 
 
-@pytest.fixture
-def fault_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(port=free_port(), workdir=tmp_path, binary=redis_binary())
-    server.start(appendonly=True)
-    yield server
-    server.stop()
-
-
 @pytest.mark.slow
 def test_no_duplicates_and_no_losses_under_faults(
     settings: Settings,
     slack: FakeSlack,
     claude: FakeAnthropic,
     web: FakeWeb,
-    fault_redis: RedisServer,
+    own_redis: RedisServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Every source gets exactly one reply although everything that can fail does, several times."""
     rng = random.Random(SEED)
-    bot = Harness(replace(settings, redis_url=fault_redis.url), slack)
+    bot = Harness(replace(settings, redis_url=own_redis.url), slack)
     workers: list[subprocess.Popen[bytes]] = []
+    stack = contextlib.ExitStack()
     figures = {"events delivered": 0, "workers killed": 0, "Redis restarts": 0, "API failures injected": 0}
     try:
         claude.delay(0.4)  # every answer takes a while, so kills land mid-job
@@ -68,7 +59,7 @@ def test_no_duplicates_and_no_losses_under_faults(
             for i in range(LINK_EVENTS)
         ]
         events += [mention_event(f"Summary {i}, please\n{ARTICLE_TEXT}") for i in range(TEXT_EVENTS)]
-        workers = [worker_process(bot, lease=2), worker_process(bot, lease=2)]
+        workers = [stack.enter_context(worker_process(bot, lease=2)) for _ in range(2)]
 
         def deliver(event: dict[str, object]) -> None:
             bot.send(event, deliveries=DELIVERIES)
@@ -93,13 +84,12 @@ def test_no_duplicates_and_no_losses_under_faults(
                 victim = workers.pop(rng.randrange(len(workers)))
                 victim.kill()
                 victim.wait(10)
-                _close(victim)
                 figures["workers killed"] += 1
-                workers.append(worker_process(bot, lease=2))
+                workers.append(stack.enter_context(worker_process(bot, lease=2)))
             if not restarted and elapsed >= restart_at:
-                fault_redis.stop()
+                own_redis.stop()
                 time.sleep(0.5)
-                fault_redis.start(appendonly=True)
+                own_redis.start(appendonly=True)
                 figures["Redis restarts"] += 1
                 restarted = True
             if not kills_at and restarted and all(slack.bot_replies(e["channel"], e["ts"]) for e in events):
@@ -118,13 +108,5 @@ def test_no_duplicates_and_no_losses_under_faults(
         assert figures["jobs lost"] == 0, figures
         assert figures["workers killed"] == 3 and figures["Redis restarts"] == 1
     finally:
-        for proc in workers:
-            proc.kill()
-            proc.wait(10)
-            _close(proc)
+        stack.close()
         bot.close()
-
-
-def _close(proc: subprocess.Popen[bytes]) -> None:
-    if proc.stderr is not None:
-        proc.stderr.close()

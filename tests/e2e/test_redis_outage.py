@@ -7,7 +7,6 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -16,16 +15,7 @@ from tests.articles import article_html
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import BackgroundWorker, Harness, message_event, wait_for
-from tests.redis_server import RedisServer, free_port, redis_binary
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    """A Redis server of this test's own, with AOF persistence, that the test may stop and crash."""
-    server = RedisServer(port=free_port(), workdir=tmp_path, binary=redis_binary())
-    server.start(appendonly=True)
-    yield server
-    server.stop()
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture
