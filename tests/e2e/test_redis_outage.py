@@ -37,7 +37,7 @@ def test_web_answers_and_tells_the_user_while_redis_is_down(
     assert time.monotonic() - started < 3
     reply = wait_for(lambda: slack.bot_replies(event["channel"], event["ts"]))
     assert "couldn't queue" in reply[0]["text"]
-    assert "x" in slack.reactions(event["channel"], event["ts"])
+    wait_for(lambda: "x" in slack.reactions(event["channel"], event["ts"]))
     own_redis.start(appendonly=True)
     later = message_event(f"<{url}>")
     outage_bot.send(later)
