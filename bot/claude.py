@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import anthropic
 import httpx2
 
+from bot.contract import parse_items
 from bot.errors import AICredentialsError, ServiceUnavailable, UserFacingError
 from bot.models import Document, LengthPlan, SummarySpec
-from bot.prompt import SYSTEM, max_tokens_for, parse_paragraphs, user_message
+from bot.prompt import SYSTEM, Part, max_tokens_for, user_message
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,20 @@ class Claude:
         self.model = model
         self.policy = policy or RetryPolicy()
 
-    async def summarize(self, doc: Document, *, plan: LengthPlan, spec: SummarySpec) -> ModelOutput:
-        """Stream one summary. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
-        messages: list[anthropic.types.MessageParam] = [
-            {"role": "user", "content": user_message(doc, plan=plan, spec=spec)}
-        ]
+    async def summarize(
+        self,
+        doc: Document,
+        *,
+        plan: LengthPlan,
+        spec: SummarySpec,
+        part: Part | None = None,
+        draft: tuple[str, ...] = (),
+        problems: tuple[str, ...] = (),
+    ) -> ModelOutput:
+        """Stream one summary (or one part's, or a revision of `draft` fixing `problems`), parsed as
+        `plan.form` asks. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
+        content = user_message(doc, plan=plan, spec=spec, part=part, draft=draft, problems=problems)
+        messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": content}]
         attempt = 0
         while True:
             attempt += 1
@@ -72,7 +82,7 @@ class Claude:
                     message = await stream.get_final_message()
                 text = "".join(block.text for block in message.content if block.type == "text")
                 return ModelOutput(
-                    paragraphs=parse_paragraphs(text),
+                    paragraphs=parse_items(text, plan.form),
                     truncated=message.stop_reason == "max_tokens",
                     input_tokens=message.usage.input_tokens,
                     output_tokens=message.usage.output_tokens,

@@ -1,9 +1,10 @@
 """The output contract: count a summary's paragraphs, bullets, sentences and words, and check them.
 
 Contract: a summary meets its `LengthPlan` when it has exactly `plan.items` paragraphs / bullets /
-sentences (by `plan.form`), its words are within ±10% of `plan.words` (when `plan.check_words`), and it
-is written in the language asked for (otherwise the source's) as far as `guess_language` can tell. The
-same counting is used for checking, for the revision request and for the footer. Pure: stdlib only.
+sentences (by `plan.form`; when `plan.check_count`), its words are within ±10% of `plan.words` (when
+`plan.check_words`), and it is written in the language asked for (otherwise the source's) as far as
+`guess_language` can tell. The same counting serves the check, the revision request and the footer.
+Pure: stdlib only.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class Counts:
 
 
 def plural(n: int, one: str, many: str) -> str:
-    """"1 paragraph", "6 paragraphs", "2,000 words"."""
+    """ "1 paragraph", "6 paragraphs", "2,000 words"."""
     return f"{n:,} {one if n == 1 else many}"
 
 
@@ -97,15 +98,13 @@ def word_window(target: int) -> tuple[int, int]:
     return max(1, target - slack), target + slack
 
 
-def problems(
-    items: tuple[str, ...], plan: LengthPlan, *, source_language: str | None = None
-) -> list[str]:
-    """How the summary misses its contract, in words fit for the model and the footer ([] when it meets it)."""
+def problems(items: tuple[str, ...], plan: LengthPlan, *, source_language: str | None = None) -> list[str]:
+    """How the summary misses its contract, in words fit for the model and the footer; [] if it meets it."""
     counts = count(items, plan.form)
     found: list[str] = []
     one, many = _UNITS[plan.form]
     have = counts.sentences if plan.form == "sentences" else counts.items
-    if have != plan.items:
+    if plan.check_count and have != plan.items:
         found.append(f"it has {plural(have, one, many)}, not {plan.items}")
     if plan.check_words:
         low, high = word_window(plan.words)
@@ -140,7 +139,7 @@ def guess_language(text: str) -> str | None:
     if len(words) < 8:
         return None
     scores = Counter({name: sum(w in stop for w in words) for name, stop in _STOPWORDS.items()})
-    (best, top), (_, second) = (scores.most_common(2) + [("", 0)])[:2]
+    (best, top), (_, second) = [*scores.most_common(2), ("", 0)][:2]
     if top >= max(3, 0.12 * len(words)) and top >= 1.5 * second:
         return best
     return None

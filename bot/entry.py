@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.claude import Claude
+from bot.contract import count
 from bot.errors import UnsupportedContent
 from bot.extract import detect_kind, extract
 from bot.fetch import fetch, make_session
@@ -150,14 +151,19 @@ async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec
         request, content = parse_request(doc.text)
         doc = Document(text=content, kind=doc.kind, label=doc.label, title=doc.title)
     summary = await summarize(
-        doc, spec=request, claude=make_claude(settings), max_input_words=settings.max_input_words
+        doc,
+        spec=request,
+        claude=make_claude(settings),
+        max_input_words=settings.max_input_words,
+        input_budget_tokens=settings.input_budget_tokens,
     )
-    footer = (
-        f"Source: {summary.source_words:,} words · Summary: {summary.words:,} words · Model: {summary.model}"
-    )
+    shape = count(summary.paragraphs, summary.form).describe()
+    footer = f"Source: {summary.source_words:,} words · Summary: {shape} · Model: {summary.model}"
     notes = "".join(f"\nNote: {n}" for n in summary.notes)
     heading = doc.title or doc.label
-    return f"{heading}\n\n" + "\n\n".join(summary.paragraphs) + f"\n\n{footer}{notes}"
+    bullet = "• " if summary.form == "bullets" else ""
+    body = "\n\n".join(f"{bullet}{item}" for item in summary.paragraphs)
+    return f"{heading}\n\n{body}\n\n{footer}{notes}"
 
 
 async def _load_cli_source(settings: Settings, source: str) -> Document:

@@ -6,6 +6,7 @@
     │   ├── BlockedURLError      the link points at a private/loopback address or a non-http scheme
     │   ├── UnsupportedContent   we do not read this kind of file or link
     │   ├── NoReadableText       the content has no text worth summarizing
+    │   │   └── ScannedDocument  a PDF with pages but no text layer; carries the PDF for a model that reads it
     │   ├── ContentTooLarge      a download or document limit was hit
     │   ├── FilePermissionError  Slack sent its sign-in page instead of the file (missing files:read)
     │   └── ServiceUnavailable   the AI service kept failing after retries (permanent for this job)
@@ -47,6 +48,20 @@ class UnsupportedContent(UserFacingError):
 
 class NoReadableText(UserFacingError):
     default_message = "I couldn't find any readable text to summarize."
+
+
+class ScannedDocument(NoReadableText):
+    """A PDF whose pages have no text layer (a scan). `data` is the PDF itself and `pages` its page count,
+    so the worker can hand the file to a model that reads page images instead of giving up."""
+
+    default_message = "This PDF has no text I can read; it looks like a scan."
+
+    def __init__(
+        self, user_message: str | None = None, *, data: bytes, pages: int, detail: str | None = None
+    ) -> None:
+        self.data = data
+        self.pages = pages
+        super().__init__(user_message, detail=detail)
 
 
 class ContentTooLarge(UserFacingError):

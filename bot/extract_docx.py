@@ -1,20 +1,19 @@
 """Word (.docx) → text with python-docx: body paragraphs and table rows in document order.
 
-Pure. The zip's declared member sizes are checked before python-docx inflates anything: `zipfile`
-never yields more than a member's declared size, so the sum of those sizes bounds the memory used.
+Pure. The zip is checked by `check_archive` (bot/extract_archive.py) before python-docx inflates anything.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 
 import docx
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from bot.errors import ContentTooLarge, UnsupportedContent
+from bot.errors import UnsupportedContent
+from bot.extract_archive import check_archive
 from bot.extract_text import Extracted, join_paragraphs, normalize_text
 
 DAMAGED = (
@@ -25,7 +24,7 @@ DAMAGED = (
 
 def extract_docx(data: bytes, *, max_unpacked_bytes: int) -> Extracted:
     """Paragraphs and tables of the main document (not headers, footers, comments or text boxes)."""
-    _check_unpacked_size(data, max_unpacked_bytes=max_unpacked_bytes)
+    check_archive(data, max_unpacked_bytes=max_unpacked_bytes, what="This Word file", damaged=DAMAGED)
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = list(_blocks(document.iter_inner_content()))
@@ -35,20 +34,6 @@ def extract_docx(data: bytes, *, max_unpacked_bytes: int) -> Extracted:
     return Extracted(
         text=join_paragraphs(paragraphs), title=normalize_text(title or "").replace("\n", " ") or None
     )
-
-
-def _check_unpacked_size(data: bytes, *, max_unpacked_bytes: int) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnsupportedContent(DAMAGED, detail=repr(exc)) from exc
-    if unpacked > max_unpacked_bytes:
-        raise ContentTooLarge(
-            f"This Word file unpacks to more than {max_unpacked_bytes // 1_000_000} MB, which is more than "
-            "I read. Save a shorter copy (or a PDF) and share that.",
-            detail=f"docx unpacks to {unpacked} bytes",
-        )
 
 
 def _blocks(content: Iterator[Paragraph | Table]) -> Iterator[str]:

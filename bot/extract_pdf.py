@@ -13,7 +13,7 @@ from statistics import median
 import pypdf
 from pypdf.errors import DependencyError, LimitReachedError
 
-from bot.errors import ContentTooLarge, NoReadableText, UnsupportedContent
+from bot.errors import ContentTooLarge, ScannedDocument, UnsupportedContent
 from bot.extract_text import MIN_WORDS, Extracted, join_paragraphs, normalize_text
 from bot.models import count_words
 
@@ -38,10 +38,15 @@ _BOILERPLATE_TITLES = re.compile(r"^(?:untitled|microsoft word - .*|document\d*|
 
 
 def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
-    """The text layer of the first `max_pages` pages; `pages` is how many were read."""
+    """The text layer of the first `max_pages` pages; `pages` is how many were read.
+
+    A PDF with pages but (almost) no text raises `ScannedDocument`, which carries the file so that the
+    worker can send it to a model that reads page images.
+    """
     try:
         reader = _open(data)
-        page_count = min(len(reader.pages), max_pages)
+        total = len(reader.pages)
+        page_count = min(total, max_pages)
         title = _title(reader)
         page_texts = [_page_text(reader.pages[index]) for index in range(page_count)]
     except UnsupportedContent:
@@ -54,8 +59,13 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
         raise UnsupportedContent(DAMAGED, detail="PDF has no pages")
     text = join_paragraphs(paragraph for page in page_texts for paragraph in reflow(page))
     if count_words(text) < max(MIN_WORDS, _MIN_WORDS_PER_PAGE * page_count):
-        raise NoReadableText(SCANNED)
-    return Extracted(text=text, title=title, pages=page_count)
+        raise ScannedDocument(SCANNED, data=data, pages=total)
+    notice = (
+        f"I read the first {page_count:,} of its {total:,} pages (my limit for one document)."
+        if total > page_count
+        else None
+    )
+    return Extracted(text=text, title=title, pages=page_count, notice=notice)
 
 
 def _open(data: bytes) -> pypdf.PdfReader:

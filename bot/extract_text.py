@@ -19,7 +19,11 @@ MIN_WORDS = 5
 
 @dataclass(frozen=True)
 class Extracted:
-    """What one format extractor found; `extract()` turns it into a `Document`."""
+    """What one format extractor found; `extract()` turns it into a `Document`.
+
+    `url` is the page's own canonical address when it gives one; `notice` a sentence for the reply's
+    footer (a limit that cut the document short, a page summarized from its description).
+    """
 
     text: str
     title: str | None = None
@@ -27,6 +31,8 @@ class Extracted:
     author: str | None = None
     date: str | None = None
     pages: int | None = None
+    url: str | None = None
+    notice: str | None = None
 
 
 # --- decoding ---------------------------------------------------------------------------------------------

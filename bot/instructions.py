@@ -94,7 +94,10 @@ _LANGUAGES = {
 
 _SUMMARIZE = re.compile(r"s[ua]mm?[ae]ri[sz]e")
 _STRONG = _set("condense shorten recap digest translate")
-_WEAK = _set("summary summaries summarized summarised summarization summarisation tldr")
+_WEAK = _set(
+    "summary summaries summarized summarised summarization summarisation tldr résumé resumen resumo "
+    "zusammenfassung riassunto samenvatting"
+)
 _SUMMARY_NOUNS = _set(
     "summary summaries tldr gist overview synopsis recap digest highlights takeaways version"
 )
@@ -104,9 +107,10 @@ _FILLER = _set(
     "a an following above text content article message post page thread doc document story piece link hey hi "
     "hello bot for to in into of with and or as at on up down is be so just here ok okay summary summaries "
     "gist overview version tldr synopsis recap digest give make write sum boil each per i i'd id like want "
-    "need we now quick"
+    "need we now quick keep top bitte"
 )
 _TRIM = _set("and or but then also plus so please pls plz thanks thank you thx")
+_LEAD_TRIM = _TRIM | _set("this that it these those the text article content")
 _VERB_PAIRS = frozenset(
     {("give", "me"), ("give", "us"), ("make", "it"), ("make", "this"), ("write", "me"), ("write", "a")}
 )
@@ -186,9 +190,12 @@ def _unit(tokens: list[_Token], k: int) -> tuple[str, int] | None:
         return "paragraphs", k
     if word in _SENTENCE_UNITS or (len(word) >= 7 and _distance(word, "sentences") <= 2):
         return "sentences", k
-    if word in _BULLET_FORM and nxt in {"points", "point", "pts", "items", "list"}:
+    bulletish = word in _BULLET_FORM or (
+        word.startswith("bu") and len(word) >= 5 and _distance(word, "bullets") <= 2
+    )
+    if bulletish and nxt in {"points", "point", "pts", "items", "list"}:
         return "bullets", k + 1
-    if word in _BULLET_UNITS or (word.startswith("bu") and len(word) >= 5 and _distance(word, "bullets") <= 2):
+    if word in _BULLET_UNITS or bulletish:
         return "bullets", k
     return None
 
@@ -297,7 +304,7 @@ def _analyse(line: str) -> _Analysis:
         if kind == "words":
             result.bound = _bound([t.low for t in tokens[start:i]]) or result.bound
         for t in tokens[start : end + 1]:
-            t.used = t.used or not any(t is a for a in adjectives)
+            t.used = t.used or not any(t is a and a.low in _PRESETS for a in adjectives)
         i = end + 1
     if per_paragraph and result.words is not None and result.paragraphs:
         result.words *= result.paragraphs
@@ -317,6 +324,8 @@ def _analyse(line: str) -> _Analysis:
         result.instruction = (result.signals > 0 or nouns) and result.leftover <= 15
     elif verb == "weak":
         result.instruction = result.leftover <= 6
+    elif verb == "late":
+        result.instruction = result.signals > 0 and result.leftover <= 3
     else:
         result.instruction = result.signals > 0 and result.leftover == 0 and count_words(line) <= 12
     result.notes = _notes(line, tokens) + result.notes
@@ -325,7 +334,11 @@ def _analyse(line: str) -> _Analysis:
 
 def _bound(words: list[str]) -> str | None:
     """ "most" for "under/at most/no more than/up to", "least" for "at least/over/more than"."""
-    if any(w in _AT_MOST for w in words) or "up" in words or ("more" in words and ("no" in words or "not" in words)):
+    if (
+        any(w in _AT_MOST for w in words)
+        or "up" in words
+        or ("more" in words and ("no" in words or "not" in words))
+    ):
         return "most"
     if any(w in _AT_LEAST for w in words) or "more" in words:
         return "least"
@@ -369,10 +382,16 @@ def _mark_shapes(tokens: list[_Token], result: _Analysis) -> int:
             t.used = True
             if prev == "in" and (depth or t.low in {"brief", "short"}):
                 tokens[n - 1].used = True
-        elif t.low in _LANGUAGES and prev in _LANGUAGE_PREPOSITIONS and not t.used:
+        elif (
+            t.low in _LANGUAGES
+            and not t.used
+            and (prev in _LANGUAGE_PREPOSITIONS or (prev in _BREAKS | {""} and nxt in _BREAKS | {""}))
+        ):
             result.language = result.language or _LANGUAGES[t.low]
             signals += 1
-            t.used = tokens[n - 1].used = True
+            t.used = True
+            if prev in _LANGUAGE_PREPOSITIONS:
+                tokens[n - 1].used = True
     return signals
 
 
@@ -399,6 +418,10 @@ def _mark_verbs(tokens: list[_Token]) -> str | None:
         if t.low in _WEAK:
             t.used = True
             return "weak"
+    for t in tokens[lead + 1 : lead + 10]:  # "in 6 paragraphs, summarize": a verb after the shape
+        if _SUMMARIZE.fullmatch(t.low) and not t.used:
+            t.used = True
+            return "late"
     return None
 
 
@@ -411,7 +434,7 @@ def _notes(line: str, tokens: list[_Token]) -> list[str]:
             run.append(t)
             continue
         first, last = 0, len(run)
-        while first < last and (run[first].low in _TRIM or not run[first].low[0].isalnum()):
+        while first < last and (run[first].low in _LEAD_TRIM or not run[first].low[0].isalnum()):
             first += 1
         while last > first and (run[last - 1].low in _TRIM or not run[last - 1].low[-1].isalnum()):
             last -= 1
@@ -472,10 +495,15 @@ def parse_request(text: str) -> tuple[SummarySpec, str]:
         form = "bullets"
     elif analysis.sentences is not None and analysis.paragraphs is None and form is None:
         form = "sentences"
+    notes = list(analysis.notes)
+    if analysis.sentences is not None and form != "sentences":  # "2 paragraphs of 3 sentences each"
+        notes.append(f"{analysis.sentences} sentence{'s' * (analysis.sentences != 1)}")
+    if form == "bullets" and analysis.paragraphs is not None:
+        notes.append(f"{analysis.paragraphs} paragraph{'s' * (analysis.paragraphs != 1)}")
     spec = SummarySpec(
         words=words,
         paragraphs=analysis.paragraphs,
-        style_notes=tuple(analysis.notes),
+        style_notes=tuple(notes),
         bullets=analysis.bullets,
         sentences=analysis.sentences,
         form=form,  # type: ignore[arg-type]
@@ -498,43 +526,122 @@ def default_paragraphs(words: int) -> int:
     return min(MAX_PARAGRAPHS, max(3, round(words / 180)))
 
 
-def plan_length(*, source_words: int, spec: SummarySpec) -> LengthPlan:
-    """The words and paragraphs to aim for: the request honoured, never longer than the source.
+def tiny_source(words: int, sentences: int) -> bool:
+    """True for a source of a sentence or two: there is nothing to shorten, only a gist to give."""
+    return words < TINY_WORDS or (sentences <= 2 and words < 2 * TINY_WORDS)
 
-    Nothing asked: about a quarter of the source, 40..300 words. Only paragraphs asked: at least 60 words
-    each. A request above ~80% of the source is capped (with a note), as are values out of range.
+
+def plan_length(*, source_words: int, spec: SummarySpec, source_sentences: int | None = None) -> LengthPlan:
+    """The shape and words to aim for: the request honoured, never longer than the source.
+
+    Nothing asked: about a quarter of the source, 40..300 words, in 1 paragraph below 120 words, 2 below
+    220, else 3. Presets: "brief" about half that (25..120 words, one paragraph), "detailed" about 40% of
+    the source (150..800 words), "tl;dr" two sentences (one for sources under 300 words). Only paragraphs
+    asked: at least 60 words each; only bullets or sentences asked: about 22 or 20 words each. Words are
+    part of the contract (`check_words`) only when the user asked for a length, the count
+    (`check_count`) only when a shape was asked.
+    A request above ~80% of the source is capped (with a note), as are counts out of range. A tiny source
+    (see `tiny_source`) gets a one-sentence gist whatever was asked.
     """
-    notes: list[str] = []
     source = max(0, source_words)
+    if source_sentences is not None and tiny_source(source, source_sentences):
+        return LengthPlan(
+            words=max(1, min(25, source)),
+            paragraphs=1,
+            notes=(
+                f"the text is already short ({source:,} word{'s' * (source != 1)}), "
+                "so this is a one-line gist",
+            ),
+            form="sentences",
+            count=1,
+            language=spec.language,
+            check_words=False,
+            tiny=True,
+            check_count=False,
+        )
+    notes: list[str] = []
     cap = max(30, round(0.8 * source))
+    form = spec.form or ("bullets" if spec.bullets else "sentences" if spec.sentences else "paragraphs")
     default = min(300, max(40, round(source / 4)))
-    if spec.words is None:
-        asked_paragraphs = min(MAX_PARAGRAPHS, spec.paragraphs or 0)
-        words = min(cap, max(default, 60 * asked_paragraphs))
+    if spec.preset == "brief":
+        default = min(120, max(25, round(source / 8)))
+    elif spec.preset == "detailed":
+        default = min(800, max(150, round(source * 0.4)))
+    if spec.preset == "tldr" and spec.form is None and spec.words is None and spec.paragraphs is None:
+        form = "sentences"
+    count = _asked_count(spec, form, source, notes)
+    words = _planned_words(spec, form=form, count=count, default=default, cap=cap, source=source, notes=notes)
+    check_words = spec.words is not None  # a default length is an aim; an asked one is a contract
+    if form == "paragraphs":
+        count = count or default_paragraphs(words) if spec.preset != "brief" else count or 1
+        fit = max(1, math.floor(words / MIN_WORDS_PER_PARAGRAPH))
     else:
-        asked = words = spec.words
-        if asked > min(cap, MAX_WORDS):
-            words = min(cap, MAX_WORDS)
-            if cap <= MAX_WORDS and asked >= source:
-                notes.append(f"asked for {asked:,} words; the source has only about {_about(source)}")
-            elif cap <= MAX_WORDS:
-                notes.append(
-                    f"asked for {asked:,} words; capped at {words:,} for a source of about {_about(source)}"
-                )
-            else:
-                notes.append(f"asked for {asked:,} words; the most is {MAX_WORDS:,}")
-        elif asked < MIN_WORDS:
-            words = MIN_WORDS
-            notes.append(f"asked for {asked:,} words; using the minimum of {MIN_WORDS}")
-    words = max(MIN_WORDS, min(MAX_WORDS, words))
-    if spec.paragraphs is None:
-        return LengthPlan(words=words, paragraphs=default_paragraphs(words), notes=tuple(notes))
-    paragraphs = spec.paragraphs
-    if paragraphs > MAX_PARAGRAPHS or paragraphs < MIN_PARAGRAPHS:
-        paragraphs = max(MIN_PARAGRAPHS, min(MAX_PARAGRAPHS, paragraphs))
-        notes.append(f"asked for {spec.paragraphs:,} paragraphs; using {paragraphs}")
-    fit = max(1, math.floor(words / MIN_WORDS_PER_PARAGRAPH))
-    if paragraphs > fit:
-        notes.append(f"asked for {paragraphs} paragraphs; {words} words fit only {fit}")
-        paragraphs = fit
-    return LengthPlan(words=words, paragraphs=paragraphs, notes=tuple(notes))
+        fit = max(1, math.floor(words / MIN_WORDS_PER_ITEM))
+    if count > fit:
+        notes.append(f"asked for {count} {_unit_name(form, count)}; {words} words fit only {fit}")
+        count = fit
+    return LengthPlan(
+        words=words,
+        paragraphs=1 if form == "sentences" else count,
+        notes=tuple(notes),
+        form=form,
+        count=count,
+        language=spec.language,
+        check_words=check_words,
+        check_count=any(x is not None for x in (spec.paragraphs, spec.bullets, spec.sentences, spec.form)),
+    )
+
+
+def _unit_name(form: str, n: int) -> str:
+    unit = {"paragraphs": "paragraph", "bullets": "bullet", "sentences": "sentence"}[form]
+    return unit + "s" * (n != 1)
+
+
+def _asked_count(spec: SummarySpec, form: str, source: int, notes: list[str]) -> int:
+    """The count asked for `form` (clamped, with a note), a default for lists and sentences, or 0."""
+    asked, low, high = {
+        "paragraphs": (spec.paragraphs, MIN_PARAGRAPHS, MAX_PARAGRAPHS),
+        "bullets": (spec.bullets, 1, MAX_BULLETS),
+        "sentences": (spec.sentences, 1, MAX_SENTENCES),
+    }[form]
+    if asked is None:
+        if form == "bullets":
+            base = spec.words or min(300, max(40, round(source / 4)))
+            return min(7, max(3, round(base / 40)))
+        if form == "sentences":
+            return 1 if source < 300 else 2
+        return 0
+    if not low <= asked <= high:
+        clamped = max(low, min(high, asked))
+        notes.append(f"asked for {asked:,} {_unit_name(form, asked)}; using {clamped}")
+        return clamped
+    return asked
+
+
+def _planned_words(
+    spec: SummarySpec, *, form: str, count: int, default: int, cap: int, source: int, notes: list[str]
+) -> int:
+    """The words to aim for: as asked (capped honestly, with a note) or the form's default."""
+    if spec.words is None:
+        if form == "paragraphs":
+            words = min(cap, max(default, 60 * min(MAX_PARAGRAPHS, count)))
+        elif form == "bullets":
+            words = min(cap, WORDS_PER_BULLET * count)
+        else:
+            words = min(cap, WORDS_PER_SENTENCE * count)
+        return max(MIN_WORDS, min(MAX_WORDS, words))
+    asked = words = spec.words
+    if asked > min(cap, MAX_WORDS):
+        words = min(cap, MAX_WORDS)
+        if cap <= MAX_WORDS and asked >= source:
+            notes.append(f"asked for {asked:,} words; the source has only about {_about(source)}")
+        elif cap <= MAX_WORDS:
+            notes.append(
+                f"asked for {asked:,} words; capped at {words:,} for a source of about {_about(source)}"
+            )
+        else:
+            notes.append(f"asked for {asked:,} words; the most is {MAX_WORDS:,}")
+    elif asked < MIN_WORDS:
+        words = MIN_WORDS
+        notes.append(f"asked for {asked:,} words; using the minimum of {MIN_WORDS}")
+    return max(MIN_WORDS, min(MAX_WORDS, words))

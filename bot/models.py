@@ -69,8 +69,9 @@ class LengthPlan:
     `notes` are short footer remarks such as "asked for 2,000 words; the source has only about 360".
     `count` is how many paragraphs, bullets or sentences (`form`) the summary must have (0: use
     `paragraphs`); `paragraphs` is how many blocks to write (the bullets for a list, 1 for sentences).
-    `check_words` is False for lists and sentences when no length was asked (their length is then the
-    writer's choice). `tiny` marks a source too short to summarize: the summary is a one-line gist.
+    `check_words` / `check_count` are False when no length / no shape was asked: a default is an aim,
+    not a contract, so the model is not asked again over it. `tiny` marks a source too short to
+    summarize: the summary is a one-line gist.
     """
 
     words: int
@@ -81,6 +82,7 @@ class LengthPlan:
     language: str | None = None
     check_words: bool = True
     tiny: bool = False
+    check_count: bool = True
 
     @property
     def items(self) -> int:

@@ -2,9 +2,12 @@
 
 Contract: `summarize_offline` returns sentences (or, for very long sentences, clauses) of the source
 verbatim, in their original order, about `plan.words` long (±10% where the source allows) and never more
-words than the source, grouped into exactly `plan.paragraphs` balanced paragraphs. The one exception: when
-the chosen text has fewer sentences and clauses than paragraphs asked, it returns fewer paragraphs rather
-than cut a sentence mid-phrase. The caller passes cleaned text (`bot.clean.clean_text`). Pure: stdlib only.
+words than the source, grouped into exactly `plan.paragraphs` balanced paragraphs (or bullet items, for
+`plan.form == "bullets"`). The one exception: when the chosen text has fewer sentences and clauses than
+paragraphs asked, it returns fewer paragraphs rather than cut a sentence mid-phrase. For
+`plan.form == "sentences"` it returns one paragraph of exactly `plan.count` whole sentences (fewer only if
+the source has fewer); for a tiny source (`plan.tiny`) its best sentence as a gist. The caller passes
+cleaned text (`bot.clean.clean_text`). Pure: stdlib only.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
 
     Empty text gives (). Same text and plan, same paragraphs.
     """
+    if plan.form == "sentences" or plan.tiny:
+        return _sentences(text, plan)
     units = _units(text)
     if not units:
         return ()
@@ -72,6 +77,31 @@ def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
     while len(chosen) < plan.paragraphs and _split_one(chosen):
         pass
     return _paragraphs(chosen, max(1, plan.paragraphs))
+
+
+def _sentences(text: str, plan: LengthPlan) -> tuple[str, ...]:
+    """One paragraph of `plan.items` whole sentences of the source, best first, in source order."""
+    units = [
+        _Unit(n, text[a:b], count_words(text[a:b]), False, a > 0 and not text[a - 1].isspace())
+        for n, (a, b) in enumerate(sentence_spans(text))
+    ]
+    if not units:
+        return ()
+    scores = _scores(units)
+    wanted = max(1, plan.items)
+    share = plan.words / wanted
+    if plan.tiny or not plan.check_words:  # a gist or a bare "in 2 sentences": prefer readable lengths
+        fit = [u for u in units if 6 <= u.words <= max(35, 1.5 * share)]
+    else:
+        fit = [u for u in units if u.words <= 1.6 * share]
+    pool = fit if len(fit) >= wanted else units
+    ranked = sorted(pool, key=lambda u: (-scores[u.index], u.index))
+    chosen = sorted(ranked[:wanted], key=lambda u: u.index)
+    if plan.tiny and chosen and chosen[0].words > 30:  # a one-line gist of one long sentence
+        head = _cut(chosen[0].text)[0]
+        if count_words(head) < chosen[0].words:
+            return (head.rstrip(",;:–— ") + "…",)
+    return (_join(chosen),)
 
 
 def _total(units: list[_Unit]) -> int:

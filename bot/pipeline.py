@@ -32,7 +32,7 @@ from bot.models import Document, SlackMessage, Summary
 from bot.render import render_notice, render_summary
 from bot.settings import Settings
 from bot.slack_io import DONE, FAILED, SlackPoster
-from bot.summarize import summarize
+from bot.summarize import Progress, summarize
 
 log = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong on my side while summarizing this. Please try again later."
@@ -67,7 +67,8 @@ async def run_job(job: Job, deps: Deps) -> bool:
     for source in sources:
         try:
             doc = await _load(source, deps)
-            summary = await _summarize(doc, job, deps)
+            async with deps.slack.status(job) as progress:
+                summary = await _summarize(doc, job, deps, progress)
             messages.extend(render_summary(doc, summary))
         except UserFacingError as exc:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
@@ -84,7 +85,7 @@ async def run_job(job: Job, deps: Deps) -> bool:
     return ok
 
 
-async def _summarize(doc: Document, job: Job, deps: Deps) -> Summary:
+async def _summarize(doc: Document, job: Job, deps: Deps, progress: Progress | None = None) -> Summary:
     """Claude when it is configured, within budget and answering; otherwise the offline summary.
 
     Degraded mode: when the AI service keeps failing past its retries or the AI deadline, or rejects
@@ -98,7 +99,12 @@ async def _summarize(doc: Document, job: Job, deps: Deps) -> Summary:
         try:
             async with asyncio.timeout(deps.settings.ai_deadline_seconds):
                 summary = await summarize(
-                    doc, spec=job.spec, claude=claude, max_input_words=deps.settings.max_input_words
+                    doc,
+                    spec=job.spec,
+                    claude=claude,
+                    max_input_words=deps.settings.max_input_words,
+                    input_budget_tokens=deps.settings.input_budget_tokens,
+                    progress=progress,
                 )
             if deps.budget is not None:
                 await deps.budget.spend(job.team, summary.tokens_used)
@@ -109,7 +115,13 @@ async def _summarize(doc: Document, job: Job, deps: Deps) -> Summary:
         except TimeoutError:
             log.warning("job %s: AI deadline passed, degrading to offline", job.id)
             note = "the AI service took too long, so this is an offline extractive summary"
-    summary = await summarize(doc, spec=job.spec, claude=None, max_input_words=deps.settings.max_input_words)
+    summary = await summarize(
+        doc,
+        spec=job.spec,
+        claude=None,
+        max_input_words=deps.settings.max_input_words,
+        input_budget_tokens=deps.settings.input_budget_tokens,
+    )
     if note:
         summary = replace(summary, notes=(note, *summary.notes))
     return summary

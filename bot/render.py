@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.clean import sentence_spans
+from bot.contract import count
 from bot.models import Document, SlackMessage, Summary
 
 SECTION_LIMIT = 3000  # section text, and context element text
@@ -21,6 +22,7 @@ TEXT_LIMIT = 3000  # the notification fallback
 TITLE_LIMIT = 250
 OFFLINE_MODEL = "offline"
 PASTED_LABEL = "your text"
+BULLET = "•"
 
 _PINGS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _EMOJI = re.compile(r"[a-z0-9_+'-]{1,64}")
@@ -59,10 +61,14 @@ def link(url: str, label: str) -> str:
 
 
 def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
-    """The summary as one or more messages: header, one section per paragraph (split if long), footer."""
+    """The summary as one or more messages: header, one section per paragraph (split if long) or a
+    bulleted list ("• item" lines, as many per section as fit), and a footer with the final counts."""
     header = _section(_header_text(doc))
-    sections = [_section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
-    footer = _context(_footer_text(summary))
+    if summary.form == "bullets":
+        sections = [_section(text) for text in _bullet_sections(summary.paragraphs)]
+    else:
+        sections = [_section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
+    footer = _context(_footer_text(summary, notice=doc.notice))
     groups = _pack([header, *sections, footer])
     title = _plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
@@ -101,51 +107,70 @@ def _plain_title(doc: Document) -> str:
     return _shorten(" ".join(name.split()) or "the document", TITLE_LIMIT)
 
 
-def _footer_text(summary: Summary) -> str:
+def _footer_text(summary: Summary, *, notice: str | None = None) -> str:
+    """Source size, the summary's final counts ("6 paragraphs · 352 words"), the model, every note."""
     model = "Offline summary" if summary.model == OFFLINE_MODEL else f"Model: {summary.model}"
-    parts = [f"Source: {summary.source_words:,} words", f"Summary: {summary.words:,} words", model]
-    return _escaped_within(" · ".join([*parts, *summary.notes]), SECTION_LIMIT)
+    shape = count(summary.paragraphs, summary.form).describe()
+    parts = [f"Source: {summary.source_words:,} words", f"Summary: {shape}", model, *summary.notes]
+    if notice:
+        parts.append(notice)
+    return _escaped_within(" · ".join(parts), SECTION_LIMIT)
 
 
-def _pieces(paragraph: str) -> list[str]:
-    """Escaped section texts for one paragraph, cut at sentence ends (else words) to fit SECTION_LIMIT."""
+def _bullet_sections(items: tuple[str, ...]) -> list[str]:
+    """Escaped "• item" lines packed into section texts of at most SECTION_LIMIT characters."""
+    lines: list[str] = []
+    for item in items:
+        for n, piece in enumerate(_pieces(" ".join(item.split()), limit=SECTION_LIMIT - 2)):
+            lines.append(f"{BULLET} {piece}" if n == 0 else piece)
+    sections: list[str] = []
+    for line in lines:
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    return sections
+
+
+def _pieces(paragraph: str, *, limit: int = SECTION_LIMIT) -> list[str]:
+    """Escaped section texts for one paragraph, cut at sentence ends (else words) to fit `limit`."""
     text = paragraph.strip()
     if not text:
         return []
-    if len(escape(text)) <= SECTION_LIMIT:
+    if len(escape(text)) <= limit:
         return [escape(text)]
     pieces: list[str] = []
     span: tuple[int, int] | None = None
     for start, end in sentence_spans(text):
-        if span is not None and len(escape(text[span[0] : end])) <= SECTION_LIMIT:
+        if span is not None and len(escape(text[span[0] : end])) <= limit:
             span = (span[0], end)
             continue
         if span is not None:
             pieces.append(escape(text[span[0] : span[1]]))
         span = (start, end)
-        if len(escape(text[start:end])) > SECTION_LIMIT:
-            pieces.extend(_word_pieces(text[start:end]))
+        if len(escape(text[start:end])) > limit:
+            pieces.extend(_word_pieces(text[start:end], limit=limit))
             span = None
     if span is not None:
         pieces.append(escape(text[span[0] : span[1]]))
     return pieces
 
 
-def _word_pieces(sentence: str) -> list[str]:
+def _word_pieces(sentence: str, *, limit: int = SECTION_LIMIT) -> list[str]:
     """A sentence too long for one section, cut between words (and inside over-long words)."""
     pieces: list[str] = []
     current = ""
     for match in re.finditer(r"\S+", sentence):
         word = match.group()
         candidate = f"{current} {word}" if current else word
-        if len(escape(candidate)) <= SECTION_LIMIT:
+        if len(escape(candidate)) <= limit:
             current = candidate
             continue
         if current:
             pieces.append(escape(current))
         current = word
-        while len(escape(current)) > SECTION_LIMIT:  # escaping at most quintuples a character
-            step = SECTION_LIMIT // 5
+        while len(escape(current)) > limit:  # escaping at most quintuples a character
+            step = limit // 5
             pieces.append(escape(current[:step]))
             current = current[step:]
     if current:

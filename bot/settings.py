@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from typing import TYPE_CHECKING
+
 from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.extract import ExtractLimits
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 FALLBACK_MODEL = "claude-sonnet-5-5"
@@ -71,6 +76,9 @@ class Settings:
     channel_jobs_per_hour: int = 120
     daily_token_budget: int = 2_000_000
     auto_channels: frozenset[str] = frozenset()
+    max_pages: int = 500
+    max_rows: int = 1000
+    max_unpacked_bytes: int = 50_000_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -148,9 +156,7 @@ class Settings:
             ),
             fetch_timeout_seconds=float(integer("SUMMARIZER_FETCH_TIMEOUT", 20, low=1, high=300)),
             max_input_words=integer("SUMMARIZER_MAX_INPUT_WORDS", 150_000, low=100, high=2_000_000),
-            input_budget_tokens=integer(
-                "SUMMARIZER_INPUT_BUDGET_TOKENS", 100_000, low=1000, high=2_000_000
-            ),
+            input_budget_tokens=integer("SUMMARIZER_INPUT_BUDGET_TOKENS", 100_000, low=1000, high=2_000_000),
             data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),
             log_level=level,
             shutdown_grace_seconds=integer("SUMMARIZER_SHUTDOWN_GRACE_SECONDS", 25, low=0, high=3600),
@@ -161,6 +167,11 @@ class Settings:
             auto_channels=frozenset(
                 c.strip() for c in (text("SUMMARIZER_AUTO_CHANNELS") or "").split(",") if c.strip()
             ),
+            max_pages=integer("SUMMARIZER_MAX_PAGES", 500, low=1, high=100_000),
+            max_rows=integer("SUMMARIZER_MAX_ROWS", 1000, low=1, high=1_000_000),
+            max_unpacked_bytes=integer(
+                "SUMMARIZER_MAX_UNPACKED_BYTES", 50_000_000, low=100_000, high=2_000_000_000
+            ),
         )
 
     def require(self, *names: str) -> None:
@@ -168,6 +179,15 @@ class Settings:
         for name in names:
             if not getattr(self, name):
                 raise ConfigError(f"{name.upper()} is not set: add it to the environment or to .env")
+
+    @property
+    def extract_limits(self) -> ExtractLimits:
+        """The document limits `bot.extract.extract()` takes as its `limits` argument."""
+        from bot.extract import ExtractLimits  # local: settings must not pull in the parsers
+
+        return ExtractLimits(
+            max_pages=self.max_pages, max_rows=self.max_rows, max_unpacked_bytes=self.max_unpacked_bytes
+        )
 
     @property
     def offline(self) -> bool:

@@ -8,7 +8,9 @@ recording still yields one reply.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -18,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.jobs import Job
 from bot.models import SlackMessage
 from bot.queue import KEY_TTL, job_key
+from bot.render import escape
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,32 @@ class SlackPoster:
             if not cursor:
                 break
         return parts
+
+    @contextlib.asynccontextmanager
+    async def status(self, job: Job) -> AsyncIterator[Callable[[str], Awaitable[None]]]:
+        """A progress callback for long jobs: the first call posts a status line in the thread, later
+        calls edit it, and it is deleted when the block ends. Costs nothing when never called."""
+        ts: str | None = None
+
+        async def update(text: str) -> None:
+            nonlocal ts
+            notice = f":hourglass_flowing_sand: {escape(text)}"
+            if ts is None:
+                response = await self.client.chat_postMessage(
+                    channel=job.channel, thread_ts=job.thread_ts, text=notice, unfurl_links=False
+                )
+                ts = str(response["ts"])
+            else:
+                await self.client.chat_update(channel=job.channel, ts=ts, text=notice)
+
+        try:
+            yield update
+        finally:
+            if ts is not None:
+                try:
+                    await self.client.chat_delete(channel=job.channel, ts=ts)
+                except SlackApiError as exc:
+                    log.warning("could not remove the progress message: %s", exc.response.get("error"))
 
     async def react(self, job: Job, *, add: str | None = None, remove: str | None = None) -> None:
         """Add and/or remove a reaction on the job's source message; already-done states are fine."""

@@ -15,62 +15,121 @@ from bot.models import SummarySpec
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-request.txt"
 BODY = "Starmer spoke to the press following the summit.\nThe leaders agreed on four steps."
 
-# (first line, words, paragraphs, is an instruction)
-PHRASINGS: list[tuple[str, int | None, int | None, bool]] = [
-    ("Summarize this content to 2000 words in 6 paragraphs", 2000, 6, True),
-    ("summarise in 3 paragraphs", None, 3, True),
-    ("Summarize in 3 paragraphs.", None, 3, True),
-    ("tl;dr", None, None, True),
-    ("TL;DR please", None, None, True),
-    ("tldr", None, None, True),
-    ("~150 words please", 150, None, True),
-    ("in two paragraphs, 300 words", 300, 2, True),
-    ("Summary in one paragraph:", None, 1, True),
-    ("summarize in 3 paragrahs", None, 3, True),
-    ("summarize in 3 paragraps", None, 3, True),
-    ("summarize in 4 pars", None, 4, True),
-    ("4 paras please", None, 4, True),
-    ("Summarize in a hundred words", 100, None, True),
-    ("summarize to 2,000 words", 2000, None, True),
-    ("Summarize in five paragraphs", None, 5, True),
-    ("summarize in twenty paragraphs", None, 20, True),
-    ("two hundred and fifty words", 250, None, True),
-    ("Can you summarize this in twenty-five words?", 25, None, True),
-    ("a 200-word summary please", 200, None, True),
-    ("give me the gist in 100 words", 100, None, True),
-    ("make it 150 words", 150, None, True),
-    ("Summarize in 3 sentences", 60, 1, True),
-    ("150-200 words", 175, None, True),
-    ("Please summarise the following article in a single paragraph", None, 1, True),
-    ("I'd like a summary in 3 paragraphs", None, 3, True),
-    ("3 paragraphs of 100 words each", 300, 3, True),
-    ("condense to 2k words", 2000, None, True),
-    ("sum it up in two short paragraphs", None, 2, True),
-    ("no more than 120 words, in 2 paragraphs", 120, 2, True),
-    ("6 paragraphs, about 500 words", 500, 6, True),
-    ("Summarize: 400 words / 4 paragraphs", 400, 4, True),
-    ("summarize", None, None, True),
-    ("Summarize this for executives", None, None, True),
-    ("shorten to fifty words", 50, None, True),
-    ("recap this in a paragraph", None, 1, True),
-    ("in a couple of paragraphs", None, 2, True),
-    ("Summarize in one thousand words", 1000, None, True),
-    ("The treaty has 6 paragraphs and was signed in 1998.", None, None, False),
-    ("The report runs to 2,000 words over 12 paragraphs.", None, None, False),
-    ("Summary of the findings: revenue grew 10% in 2024 across 3 regions.", None, None, False),
-    ("Recap of last night's game: the Lakers beat the Celtics 110-102 in overtime.", None, None, False),
-    ("Give me liberty or give me death, said Patrick Henry.", None, None, False),
-    ("Starmer spoke to the press following the summit of leaders.", None, None, False),
-    ("He wrote 300 words before lunch", None, None, False),
+# (first line, the fields it sets (all others None), is an instruction)
+PHRASINGS: list[tuple[str, dict[str, object], bool]] = [
+    ("Summarize this content to 2000 words in 6 paragraphs", {"words": 2000, "paragraphs": 6}, True),
+    ("summarise in 3 paragraphs", {"paragraphs": 3}, True),
+    ("Summarize in 3 paragraphs.", {"paragraphs": 3}, True),
+    ("tl;dr", {"preset": "tldr"}, True),
+    ("TL;DR please", {"preset": "tldr"}, True),
+    ("tldr", {"preset": "tldr"}, True),
+    ("~150 words please", {"words": 150}, True),
+    ("in two paragraphs, 300 words", {"words": 300, "paragraphs": 2}, True),
+    ("Summary in one paragraph:", {"paragraphs": 1}, True),
+    ("summarize in 3 paragrahs", {"paragraphs": 3}, True),
+    ("summarize in 3 paragraps", {"paragraphs": 3}, True),
+    ("summarize in 4 pars", {"paragraphs": 4}, True),
+    ("4 paras please", {"paragraphs": 4}, True),
+    ("in six paras", {"paragraphs": 6}, True),
+    ("6 paragraphs", {"paragraphs": 6}, True),
+    ("one paragraph", {"paragraphs": 1}, True),
+    ("Summarize in a hundred words", {"words": 100}, True),
+    ("summarize to 2,000 words", {"words": 2000}, True),
+    ("Summarize in five paragraphs", {"paragraphs": 5}, True),
+    ("summarize in twenty paragraphs", {"paragraphs": 20}, True),
+    ("two hundred and fifty words", {"words": 250}, True),
+    ("Can you summarize this in twenty-five words?", {"words": 25}, True),
+    ("a 200-word summary please", {"words": 200}, True),
+    ("a 500-word summary", {"words": 500}, True),
+    ("2000 words", {"words": 2000}, True),
+    ("give me the gist in 100 words", {"words": 100}, True),
+    ("make it 150 words", {"words": 150}, True),
+    ("150-200 words", {"words": 175}, True),
+    ("summarize in 300 wrods", {"words": 300}, True),
+    ("under 300 words", {"words": 272}, True),
+    ("no more than 120 words, in 2 paragraphs", {"words": 109, "paragraphs": 2}, True),
+    ("200 words max", {"words": 181}, True),
+    ("at least 200 words", {"words": 223}, True),
+    ("Please summarise the following article in a single paragraph", {"paragraphs": 1}, True),
+    ("I'd like a summary in 3 paragraphs", {"paragraphs": 3}, True),
+    ("3 paragraphs of 100 words each", {"words": 300, "paragraphs": 3}, True),
+    ("condense to 2k words", {"words": 2000}, True),
+    ("sum it up in two short paragraphs", {"paragraphs": 2, "preset": "brief"}, True),
+    ("6 paragraphs, about 500 words", {"words": 500, "paragraphs": 6}, True),
+    ("Summarize: 400 words / 4 paragraphs", {"words": 400, "paragraphs": 4}, True),
+    ("summarize", {}, True),
+    ("Summarize this for executives", {}, True),
+    ("shorten to fifty words", {"words": 50}, True),
+    ("recap this in a paragraph", {"paragraphs": 1}, True),
+    ("in a couple of paragraphs", {"paragraphs": 2}, True),
+    ("Summarize in one thousand words", {"words": 1000}, True),
+    # sentences
+    ("Summarize in 3 sentences", {"sentences": 3, "form": "sentences"}, True),
+    ("in one sentence", {"sentences": 1, "form": "sentences"}, True),
+    ("2 sentences", {"sentences": 2, "form": "sentences"}, True),
+    ("Summarize in three sentnces", {"sentences": 3, "form": "sentences"}, True),
+    ("a one-liner please", {"sentences": 1, "form": "sentences"}, True),
+    ("two sentences, under 40 words", {"sentences": 2, "words": 36, "form": "sentences"}, True),
+    # bullets
+    ("3 bullet points", {"bullets": 3, "form": "bullets"}, True),
+    ("5 key takeaways", {"bullets": 5, "form": "bullets"}, True),
+    ("as bullets", {"form": "bullets"}, True),
+    ("summarize as bullet points", {"form": "bullets"}, True),
+    ("Summarize as a bulleted list", {"form": "bullets"}, True),
+    ("sum up as a list", {"form": "bullets"}, True),
+    ("summarize in 3 bulet points", {"bullets": 3, "form": "bullets"}, True),
+    ("give me seven bullets", {"bullets": 7, "form": "bullets"}, True),
+    ("5 highlights please", {"bullets": 5, "form": "bullets"}, True),
+    ("top 4 takeaways in 100 words", {"bullets": 4, "words": 100, "form": "bullets"}, True),
+    # presets
+    ("brief", {"preset": "brief"}, True),
+    ("short summary please", {"preset": "brief"}, True),
+    ("keep it short", {"preset": "brief"}, True),
+    ("summarize briefly", {"preset": "brief"}, True),
+    ("detailed summary", {"preset": "detailed"}, True),
+    ("Summarize in detail", {"preset": "detailed"}, True),
+    ("a long summary in 4 paragraphs", {"paragraphs": 4, "preset": "detailed"}, True),
+    # languages
+    ("Summarize in French", {"language": "French"}, True),
+    ("en español", {"language": "Spanish"}, True),
+    ("auf Deutsch bitte", {"language": "German"}, True),
+    ("auf Deutsch", {"language": "German"}, True),
+    ("tl;dr en español", {"language": "Spanish", "preset": "tldr"}, True),
+    ("give me 4 bullets in German", {"bullets": 4, "form": "bullets", "language": "German"}, True),
+    ("summarize in 2 paragraphs in Italian", {"paragraphs": 2, "language": "Italian"}, True),
+    ("Summarise into Japanese, 100 words", {"words": 100, "language": "Japanese"}, True),
+    ("résumé en français, 3 paragraphes", {"paragraphs": 3, "language": "French"}, True),
+    ("in Portuguese please", {"language": "Portuguese"}, True),
+    (
+        "translate to English in 3 sentences",
+        {"sentences": 3, "form": "sentences", "language": "English"},
+        True,
+    ),
+    # mixed orders
+    ("in 6 paragraphs summarize to 2000 words", {"words": 2000, "paragraphs": 6}, True),
+    ("French, 3 bullets, summarize", {"bullets": 3, "form": "bullets", "language": "French"}, True),
+    ("100 words, one paragraph, in Spanish", {"words": 100, "paragraphs": 1, "language": "Spanish"}, True),
+    # content that merely contains numbers or these words
+    ("The treaty has 6 paragraphs and was signed in 1998.", {}, False),
+    ("The 6 paragraphs of the treaty were signed in 1998 by both states.", {}, False),
+    ("The report runs to 2,000 words over 12 paragraphs.", {}, False),
+    ("Summary of the findings: revenue grew 10% in 2024 across 3 regions.", {}, False),
+    ("Recap of last night's game: the Lakers beat the Celtics 110-102 in overtime.", {}, False),
+    ("Give me liberty or give me death, said Patrick Henry.", {}, False),
+    ("Starmer spoke to the press following the summit of leaders.", {}, False),
+    ("He wrote 300 words before lunch", {}, False),
+    ("The minister made 3 key points in French at the summit.", {}, False),
+    ("Our team shipped 5 highlights this quarter, including the new app.", {}, False),
 ]
+_FIELDS = ("words", "paragraphs", "bullets", "sentences", "form", "language", "preset")
 
 
-@pytest.mark.parametrize(("line", "words", "paragraphs", "is_instruction"), PHRASINGS)
-def test_phrasings(line: str, words: int | None, paragraphs: int | None, is_instruction: bool) -> None:
-    """Each phrasing yields the expected words, paragraphs, and instruction/content split."""
+@pytest.mark.parametrize(("line", "fields", "is_instruction"), PHRASINGS)
+def test_phrasings(line: str, fields: dict[str, object], is_instruction: bool) -> None:
+    """Each phrasing yields the expected numbers, form, preset and language, and the right split."""
     spec, content = parse_request(f"{line}\n{BODY}")
-    assert (spec.words, spec.paragraphs) == (words, paragraphs)
     if is_instruction:
+        assert {f: getattr(spec, f) for f in _FIELDS} == {f: fields.get(f) for f in _FIELDS}
         assert content == BODY
     else:
         assert content == f"{line}\n{BODY}"
@@ -78,8 +137,8 @@ def test_phrasings(line: str, words: int | None, paragraphs: int | None, is_inst
 
 
 def test_table_is_large_enough() -> None:
-    """The phrasing table covers at least forty cases."""
-    assert len(PHRASINGS) >= 40
+    """The phrasing table covers at least sixty cases."""
+    assert len(PHRASINGS) >= 60
 
 
 @pytest.mark.parametrize(
@@ -95,8 +154,12 @@ def test_table_is_large_enough() -> None:
         ),
         ("Summarize this content to 2000 words in 6 paragraphs", ()),
         ("Can you summarize this for me please?", ()),
-        ("Summarize in 3 sentences", ("3 sentences",)),
-        ("give me the key points in 100 words", ("the key points",)),
+        ("Summarize in 3 sentences", ()),
+        ("2 paragraphs of 3 sentences each", ("3 sentences",)),
+        ("Summarize this in plain English", ("in plain English",)),
+        ("Summarize this for executives", ("for executives",)),
+        ("summarize in 3 bullets for the board, in French", ("for the board",)),
+        ("give me the key points in 100 words", ("key points",)),
     ],
 )
 def test_style_notes(line: str, notes: tuple[str, ...]) -> None:
@@ -236,3 +299,32 @@ def test_plan_always_in_range(source: int, words: int | None, paragraphs: int | 
     assert 1 <= plan.paragraphs <= 20
     assert plan.paragraphs == 1 or plan.words / plan.paragraphs >= 15
     assert plan.words <= max(30, round(0.8 * source)) or plan.words == 10
+
+
+@pytest.mark.parametrize(
+    ("spec", "form", "count", "words", "check_words"),
+    [
+        (SummarySpec(bullets=3, form="bullets"), "bullets", 3, 66, False),
+        (SummarySpec(form="bullets"), "bullets", 6, 132, False),
+        (SummarySpec(sentences=2, form="sentences"), "sentences", 2, 40, False),
+        (SummarySpec(preset="tldr"), "sentences", 2, 40, False),
+        (SummarySpec(preset="brief"), "paragraphs", 1, 110, False),
+        (SummarySpec(preset="detailed"), "paragraphs", 3, 352, False),
+        (SummarySpec(bullets=4, words=100, form="bullets"), "bullets", 4, 100, True),
+    ],
+)
+def test_plan_forms_and_presets(
+    spec: SummarySpec, form: str, count: int, words: int, check_words: bool
+) -> None:
+    """Bullets, sentences and presets plan the right shape for an 880-word source."""
+    plan = plan_length(source_words=880, spec=spec)
+    assert (plan.form, plan.items, plan.words, plan.check_words) == (form, count, words, check_words)
+
+
+@pytest.mark.parametrize(("words", "sentences", "tiny"), [(12, 1, True), (60, 2, True), (60, 4, False)])
+def test_tiny_sources_get_a_gist(words: int, sentences: int, tiny: bool) -> None:
+    """A source of a sentence or two is answered with a one-sentence gist, whatever was asked."""
+    plan = plan_length(source_words=words, spec=SummarySpec(paragraphs=6), source_sentences=sentences)
+    assert plan.tiny is tiny
+    if tiny:
+        assert (plan.form, plan.items) == ("sentences", 1)

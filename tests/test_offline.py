@@ -191,3 +191,39 @@ def test_default_plan_for_a_long_article() -> None:
     out = summarize_offline(ARTICLE, plan=plan)
     assert len(out) == plan.paragraphs
     assert 0.9 * plan.words <= _words(out) <= 1.1 * plan.words
+
+
+@pytest.mark.parametrize(
+    ("line", "form", "count"),
+    [
+        ("3 bullet points", "bullets", 3),
+        ("5 key takeaways in 120 words", "bullets", 5),
+        ("as bullets", "bullets", None),
+        ("in one sentence", "sentences", 1),
+        ("summarize in 3 sentences", "sentences", 3),
+        ("6 paragraphs, 300 words", "paragraphs", 6),
+        ("brief", "paragraphs", 1),
+        ("tl;dr", "sentences", 2),
+    ],
+)
+def test_offline_honours_every_form(line: str, form: str, count: int | None) -> None:
+    """Bullets, sentences and paragraphs come out in the exact count asked, and words within ±10% if asked."""
+    from bot.contract import count as count_items
+    from bot.contract import problems
+
+    spec, _ = parse_request(f"{line}\nBody.")
+    plan = plan_length(source_words=count_words(ARTICLE), spec=spec)
+    out = summarize_offline(ARTICLE, plan=plan)
+    counts = count_items(out, plan.form)
+    assert plan.form == form
+    assert (counts.sentences if form == "sentences" else counts.items) == (count or plan.items)
+    assert problems(out, plan) == []
+
+
+def test_offline_gist_for_a_tiny_source() -> None:
+    """A two-sentence source gets a one-sentence gist taken from it."""
+    text = "The council approved the plan on Tuesday. Work starts next spring."
+    plan = plan_length(source_words=count_words(text), spec=SummarySpec(paragraphs=3), source_sentences=2)
+    assert plan.tiny and plan.notes == ("the text is already short (11 words), so this is a one-line gist",)
+    (gist,) = summarize_offline(text, plan=plan)
+    assert gist in text and gist.endswith(".")

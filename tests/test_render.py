@@ -169,8 +169,9 @@ def test_footer_with_model_and_notes() -> None:
         "elements": [
             {
                 "type": "mrkdwn",
-                "text": "Source: 1,234 words · Summary: 180 words · Model: claude-sonnet-5-5 · asked for "
-                "2,000 words; the source has only about 360 · summarized the first 100 of 200 words",
+                "text": "Source: 1,234 words · Summary: 1 paragraph · 180 words · Model: claude-sonnet-5-5 · "
+                "asked for 2,000 words; the source has only about 360 · "
+                "summarized the first 100 of 200 words",
             }
         ],
     }
@@ -181,7 +182,7 @@ def test_footer_offline() -> None:
     summary = Summary(paragraphs=("One two three.",), model="offline", source_words=10)
     footer = render_summary(TEXT_DOC, summary)[-1].blocks[-1]
     assert footer["elements"] == [
-        {"type": "mrkdwn", "text": "Source: 10 words · Summary: 3 words · Offline summary"}
+        {"type": "mrkdwn", "text": "Source: 10 words · Summary: 1 paragraph · 3 words · Offline summary"}
     ]
 
 
@@ -260,3 +261,43 @@ def test_render_notice_long() -> None:
     message = render_notice("word " * 2000)
     assert len(_sections(message)[0]) <= 3000
     assert len(message.text) <= 3000
+
+
+def test_bullets_render_as_a_slack_list_with_counts_in_the_footer() -> None:
+    """A bulleted summary is one section of "• item" lines (escaped) and the footer counts the bullets."""
+    summary = Summary(
+        paragraphs=("First <!here> point.", "Second point.", "Third point."),
+        model="offline",
+        source_words=500,
+        form="bullets",
+    )
+    (message,) = render_summary(TEXT_DOC, summary)
+    sections = [b["text"]["text"] for b in message.blocks[1:-1]]  # type: ignore[index]
+    assert sections == ["• First &lt;!here&gt; point.\n• Second point.\n• Third point."]
+    footer = message.blocks[-1]["elements"][0]["text"]  # type: ignore[index]
+    assert "Summary: 3 bullets · 7 words" in footer
+
+
+def test_many_long_bullets_stay_within_section_limits() -> None:
+    """Bullets too many or too long for one section are spread over sections of at most 3,000 characters."""
+    items = tuple("word " * 400 for _ in range(12))
+    summary = Summary(paragraphs=items, model="offline", source_words=10_000, form="bullets")
+    blocks = [b for m in render_summary(TEXT_DOC, summary) for b in m.blocks]
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"][1:]  # type: ignore[index]
+    assert all(len(t) <= 3000 for t in texts)
+    assert sum(t.count("• ") for t in texts) == 12
+
+
+def test_sentence_summary_counts_sentences() -> None:
+    """A sentence-shaped summary's footer counts its sentences."""
+    summary = Summary(paragraphs=("One. Two here.",), model="offline", source_words=50, form="sentences")
+    footer = render_summary(TEXT_DOC, summary)[-1].blocks[-1]["elements"][0]["text"]  # type: ignore[index]
+    assert "Summary: 2 sentences · 3 words" in footer
+
+
+def test_document_notice_is_shown_in_the_footer() -> None:
+    """A notice attached to the document (e.g. from extraction) ends the footer, escaped."""
+    doc = Document(text="x", kind="pdf", label="a.pdf", notice="read 100 of 300 pages <!channel>")
+    summary = Summary(paragraphs=("One.",), model="offline", source_words=5)
+    footer = render_summary(doc, summary)[-1].blocks[-1]["elements"][0]["text"]  # type: ignore[index]
+    assert footer.endswith("read 100 of 300 pages &lt;!channel&gt;")

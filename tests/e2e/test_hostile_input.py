@@ -87,7 +87,8 @@ def test_a_very_long_summary_is_split_and_accepted(
 ) -> None:
     """A 15,000-word answer is split over several valid messages; Slack rejects none of them."""
     paragraph = " ".join(f"Sentence number {i} says something about the plan." for i in range(60))
-    claude.script("\n\n".join([paragraph] * 30))
+    long_answer = "\n\n".join([paragraph] * 30)
+    claude.script(long_answer, long_answer)  # the contract asks once more: answer long again
     event = mention_event("Summarize in 30 paragraphs, 5000 words\n" + (ARTICLE_TEXT + "\n\n") * 60)
     bot.send(event)
     bot.wait_queued(1)
