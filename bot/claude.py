@@ -8,6 +8,7 @@ dropped stream as retryable (the SDK does not).
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import random
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import httpx2
 from bot.contract import parse_items
 from bot.errors import AICredentialsError, ServiceUnavailable, UserFacingError
 from bot.models import Document, LengthPlan, SummarySpec
-from bot.prompt import SYSTEM, Part, max_tokens_for, user_message
+from bot.prompt import SYSTEM, Part, max_tokens_for, pdf_request, user_message
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,28 @@ class Claude:
         """Stream one summary (or one part's, or a revision of `draft` fixing `problems`), parsed as
         `plan.form` asks. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
         content = user_message(doc, plan=plan, spec=spec, part=part, draft=draft, problems=problems)
-        messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": content}]
+        return await self._stream([{"role": "user", "content": content}], plan=plan)
+
+    async def summarize_pdf(
+        self, data: bytes, *, title: str | None, plan: LengthPlan, spec: SummarySpec
+    ) -> ModelOutput:
+        """Summarize a PDF with no text layer by sending the file itself as a document block (Claude
+        reads the pages as images). The caller checks the API's limits (32 MB, 100 pages) first."""
+        document: anthropic.types.DocumentBlockParam = {
+            "type": "document",
+            "source": {
+                "type": "base64",
+                "media_type": "application/pdf",
+                "data": base64.b64encode(data).decode(),
+            },
+        }
+        if title:
+            document["title"] = title
+        request: anthropic.types.TextBlockParam = {"type": "text", "text": pdf_request(plan=plan, spec=spec)}
+        return await self._stream([{"role": "user", "content": [document, request]}], plan=plan)
+
+    async def _stream(self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan) -> ModelOutput:
+        """One streamed call with the retry policy; the answer parsed as `plan.form` asks."""
         attempt = 0
         while True:
             attempt += 1

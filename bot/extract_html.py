@@ -6,6 +6,7 @@ Pure: takes the page's bytes (and the URL only as a hint for metadata), never fe
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -136,8 +137,28 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
     ):
         found = wider
     if found is None or not found.text:
-        return Extracted(text=plain_text, title=plain_title or (wider.title if wider else None))
+        return Extracted(
+            text=plain_text,
+            title=plain_title or (wider.title if wider else None),
+            url=wider.url if wider else None,
+        )
     return found
+
+
+def canonical_url(candidate: str | None, fetched: str | None) -> str | None:
+    """The page's own canonical address if it is an http(s) URL on the same site as where it was
+    fetched from (ignoring "www."): a page may not send readers elsewhere through the summary header."""
+    parts = urlsplit(candidate or "")
+    if not candidate or parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if fetched is None:
+        return candidate
+    return candidate if _site(parts.hostname) == _site(urlsplit(fetched).hostname or "") else None
+
+
+def _site(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host.removeprefix("www.")
 
 
 def _mostly_within(text: str, container: str) -> bool:
@@ -167,6 +188,7 @@ def _trafilatura(
         site_name=_clean(result.sitename),
         author=_clean(result.author),
         date=_clean(result.date),
+        url=canonical_url(result.url, url),
     )
 
 

@@ -18,6 +18,8 @@ from bot.errors import (
     AICredentialsError,
     ContentTooLarge,
     FetchError,
+    NoReadableText,
+    ScannedDocument,
     ServiceUnavailable,
     TransientError,
     UnsupportedContent,
@@ -26,6 +28,7 @@ from bot.errors import (
 from bot.events import EventContext, jobs_for_event
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract
 from bot.fetch import Fetched, download_slack_file, fetch, human_size
+from bot.instructions import plan_length
 from bot.jobs import Job, SlackFile
 from bot.limits import TokenBudget
 from bot.models import Document, SlackMessage, Summary
@@ -35,6 +38,8 @@ from bot.slack_io import DONE, FAILED, SlackPoster
 from bot.summarize import Progress, summarize
 
 log = logging.getLogger(__name__)
+PDF_MAX_PAGES = 100  # the Messages API's limits for a PDF document block
+PDF_MAX_BYTES = 23_000_000  # 32 MB per request: base64 makes 23 MB about 31 MB
 GENERIC_FAILURE = "Something went wrong on my side while summarizing this. Please try again later."
 
 
@@ -66,9 +71,12 @@ async def run_job(job: Job, deps: Deps) -> bool:
         messages.append(render_notice(exc.user_message, emoji="x"))
     for source in sources:
         try:
-            doc = await _load(source, deps)
-            async with deps.slack.status(job) as progress:
-                summary = await _summarize(doc, job, deps, progress)
+            try:
+                doc = await _load(source, deps)
+                async with deps.slack.status(job) as progress:
+                    summary = await _summarize(doc, job, deps, progress)
+            except ScannedDocument as scanned:
+                doc, summary = await _read_scanned(scanned, source, deps)
             messages.extend(render_summary(doc, summary))
         except UserFacingError as exc:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
@@ -125,6 +133,42 @@ async def _summarize(doc: Document, job: Job, deps: Deps, progress: Progress | N
     if note:
         summary = replace(summary, notes=(note, *summary.notes))
     return summary
+
+
+async def _read_scanned(scanned: ScannedDocument, job: Job, deps: Deps) -> tuple[Document, Summary]:
+    """A PDF with no text layer, read by Claude from the page images; re-raises `scanned` (whose message
+    says it looks like a scan) when there is no Claude, or the file is beyond the API's PDF limits."""
+    if deps.claude is None:
+        raise scanned
+    if scanned.pages > PDF_MAX_PAGES or len(scanned.data) > PDF_MAX_BYTES:
+        raise NoReadableText(
+            f"This PDF has no text layer (it looks scanned), and at {scanned.pages} pages / "
+            f"{human_size(len(scanned.data))} it is beyond what the AI service reads as images "
+            f"({PDF_MAX_PAGES} pages, {human_size(PDF_MAX_BYTES)})."
+        ) from None
+    label = job.file.name if job.file else (job.url or "this PDF")
+    doc = Document(
+        text="",
+        kind="pdf",
+        label=label,
+        url=job.url,
+        pages=scanned.pages,
+        notice="no text layer: the AI read the scanned pages",
+    )
+    plan = plan_length(source_words=scanned.pages * 250, spec=job.spec)
+    output = await deps.claude.summarize_pdf(scanned.data, title=None, plan=plan, spec=job.spec)
+    summary = Summary(
+        paragraphs=output.paragraphs,
+        model=deps.claude.model,
+        source_words=0,
+        notes=plan.notes,
+        form=plan.form,
+        tokens_used=output.input_tokens + output.output_tokens,
+        input_tokens=output.input_tokens,
+    )
+    if deps.budget is not None:
+        await deps.budget.spend(job.team, summary.tokens_used)
+    return doc, summary
 
 
 def _degraded_note(exc: ServiceUnavailable) -> str:

@@ -68,7 +68,7 @@ def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
         sections = [_section(text) for text in _bullet_sections(summary.paragraphs)]
     else:
         sections = [_section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
-    footer = _context(_footer_text(summary, notice=doc.notice))
+    footer = _context(_footer_text(summary, notice=doc.notice, pages=doc.pages))
     groups = _pack([header, *sections, footer])
     title = _plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
@@ -107,11 +107,16 @@ def _plain_title(doc: Document) -> str:
     return _shorten(" ".join(name.split()) or "the document", TITLE_LIMIT)
 
 
-def _footer_text(summary: Summary, *, notice: str | None = None) -> str:
-    """Source size, the summary's final counts ("6 paragraphs · 352 words"), the model, every note."""
+def _footer_text(summary: Summary, *, notice: str | None = None, pages: int | None = None) -> str:
+    """Source size, the summary's final counts ("6 paragraphs · 352 words"), the model, every note.
+
+    A source with no words but pages (a scanned PDF read as images) is sized in pages."""
     model = "Offline summary" if summary.model == OFFLINE_MODEL else f"Model: {summary.model}"
     shape = count(summary.paragraphs, summary.form).describe()
-    parts = [f"Source: {summary.source_words:,} words", f"Summary: {shape}", model, *summary.notes]
+    size = f"{summary.source_words:,} words"
+    if summary.source_words == 0 and pages:
+        size = f"{pages} scanned page{'s' if pages != 1 else ''}"
+    parts = [f"Source: {size}", f"Summary: {shape}", model, *summary.notes]
     if notice:
         parts.append(notice)
     return _escaped_within(" · ".join(parts), SECTION_LIMIT)

@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from bot.errors import ContentTooLarge, NoReadableText, UnsupportedContent, UserFacingError
-from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract, is_supported_file
+from bot.extract import SUPPORTED_FILE_TYPES_TEXT, ExtractLimits, detect_kind, extract, is_supported_file
 from bot.extract_text import clean_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -195,7 +195,8 @@ def raises_user_error(error: type[UserFacingError], words: str) -> Iterator[None
         pytest.param(b"# Title", None, "notes.MARKDOWN", "markdown", id="markdown-suffix-any-case"),
         pytest.param(b"hello", None, "notes.txt", "text", id="txt-suffix"),
         pytest.param(b"<p>hi</p>", None, "page.htm", "html", id="htm-suffix"),
-        pytest.param(b"a,b\n1,2\n", "text/csv", "data.csv", "text", id="other-text-mime-is-text"),
+        pytest.param(b"a,b\n1,2\n", "text/csv", "data.csv", "csv", id="csv-mime"),
+        pytest.param(b"print('hi')", "text/x-python", "x.py", "text", id="other-text-mime-is-text"),
         pytest.param(b"<!DOCTYPE html><html>x</html>", None, None, "html", id="sniffed-html"),
         pytest.param(b"just some words", None, None, "text", id="sniffed-text"),
         pytest.param(b"{}", "application/json", None, None, id="json-unsupported"),
@@ -462,7 +463,7 @@ def test_pdf_text_paragraphs_and_title() -> None:
 def test_pdf_reads_at_most_max_pages() -> None:
     """Only the first `max_pages` pages are read, and `pages` says how many that was."""
     pages = [(f"This is page number {n} of the long report, with words.",) for n in range(1, 5)]
-    document = extract(make_pdf(*pages), filename="long.pdf", max_pages=2)
+    document = extract(make_pdf(*pages), filename="long.pdf", limits=ExtractLimits(max_pages=2))
     assert document.pages == 2
     assert "page number 2" in document.text
     assert "page number 3" not in document.text
@@ -529,9 +530,9 @@ def test_docx_zip_bomb_is_refused_before_unpacking() -> None:
 
 
 def test_docx_unpack_limit_is_a_parameter() -> None:
-    """`max_unpacked_bytes` sets the zip-bomb limit."""
+    """`ExtractLimits.max_unpacked_bytes` sets the zip-bomb limit."""
     with pytest.raises(ContentTooLarge):
-        extract(make_docx(), filename="x.docx", max_unpacked_bytes=10_000)
+        extract(make_docx(), filename="x.docx", limits=ExtractLimits(max_unpacked_bytes=10_000))
 
 
 @pytest.mark.parametrize(
@@ -578,7 +579,7 @@ def test_docx_with_broken_document_xml_is_unsupported() -> None:
             html_page("<script>var x = 1;</script>").encode(),
             "app.html",
             NoReadableText,
-            "article text",
+            "almost no text",
             id="no-text",
         ),
         pytest.param(make_docx(paragraphs=()), "blank.docx", NoReadableText, "Word file", id="empty-docx"),
