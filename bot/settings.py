@@ -62,7 +62,7 @@ class Settings:
     worker_concurrency: int = 32
     job_lease_seconds: int = 30
     job_max_attempts: int = 5
-    job_deadline_seconds: int = 300
+    job_deadline_seconds: int = 600
     max_links_per_message: int = 3
     max_download_bytes: int = 25_000_000
     fetch_timeout_seconds: float = 20.0
@@ -71,7 +71,7 @@ class Settings:
     data_dir: Path = Path(".summarizer")
     log_level: str = "INFO"
     shutdown_grace_seconds: int = 25
-    ai_deadline_seconds: int = 120
+    ai_deadline_seconds: int = 300
     user_jobs_per_hour: int = 30
     channel_jobs_per_hour: int = 120
     daily_token_budget: int = 2_000_000
@@ -149,7 +149,7 @@ class Settings:
             worker_concurrency=integer("SUMMARIZER_WORKER_CONCURRENCY", 32, low=1, high=1000),
             job_lease_seconds=integer("SUMMARIZER_JOB_LEASE_SECONDS", 30, low=2, high=3600),
             job_max_attempts=integer("SUMMARIZER_JOB_MAX_ATTEMPTS", 5, low=1, high=50),
-            job_deadline_seconds=integer("SUMMARIZER_JOB_DEADLINE_SECONDS", 300, low=5, high=3600),
+            job_deadline_seconds=integer("SUMMARIZER_JOB_DEADLINE_SECONDS", 600, low=5, high=3600),
             max_links_per_message=integer("SUMMARIZER_MAX_LINKS", 3, low=1, high=20),
             max_download_bytes=integer(
                 "SUMMARIZER_MAX_DOWNLOAD_BYTES", 25_000_000, low=1000, high=500_000_000
@@ -160,7 +160,7 @@ class Settings:
             data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),
             log_level=level,
             shutdown_grace_seconds=integer("SUMMARIZER_SHUTDOWN_GRACE_SECONDS", 25, low=0, high=3600),
-            ai_deadline_seconds=integer("SUMMARIZER_AI_DEADLINE_SECONDS", 120, low=5, high=3600),
+            ai_deadline_seconds=integer("SUMMARIZER_AI_DEADLINE_SECONDS", 300, low=5, high=3600),
             user_jobs_per_hour=integer("SUMMARIZER_USER_JOBS_PER_HOUR", 30, low=0, high=100_000),
             channel_jobs_per_hour=integer("SUMMARIZER_CHANNEL_JOBS_PER_HOUR", 120, low=0, high=1_000_000),
             daily_token_budget=integer("SUMMARIZER_DAILY_TOKEN_BUDGET", 2_000_000, low=0, high=10**12),

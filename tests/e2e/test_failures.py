@@ -90,3 +90,17 @@ def test_invalid_api_key_is_reported_once_without_retrying(
     footer = json.dumps(reply["blocks"][-1])
     assert "ANTHROPIC_API_KEY" in footer and "Offline summary" in footer
     assert len(claude.requests) == 1
+
+
+def test_ai_deadline_degrades_to_an_offline_summary(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """When Claude takes longer than the AI deadline, the offline summary is posted and says why."""
+    claude.delay(5, times=1)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    bot.work(ai_deadline_seconds=1)
+    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    footer = json.dumps(reply["blocks"][-1])
+    assert "took too long" in footer and "Offline summary" in footer
