@@ -1,4 +1,5 @@
-"""`summarizer` command: web | socket | worker | summarize. The only place that reads the environment.
+"""`summarizer` command: web | socket | worker | summarize | extract. The only place that reads
+the environment.
 
 A bad setting prints one line naming it and exits with status 2 (no traceback).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.cli_extract import add_parser as add_extract_parser
 from bot.errors import ConfigError, UserFacingError
 from bot.settings import Settings
 
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     summarize = sub.add_parser("summarize", help="summarize a URL, a file, or - (stdin) and print it")
     summarize.add_argument("source", help="http(s) URL, path to a file, or - for standard input")
+    add_extract_parser(sub)
     return parser
 
 
@@ -84,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.entry import run_worker
 
             asyncio.run(run_worker(settings, burst=args.burst, install_signals=True))
+        elif args.command == "extract":
+            from bot.cli_extract import run as run_extract
+
+            print(asyncio.run(run_extract(args, settings)))
         else:
             from bot.entry import summarize_source
 

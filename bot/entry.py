@@ -6,9 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import anthropic
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -20,10 +18,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.claude import Claude
+from bot.cli_extract import load as load_source
 from bot.contract import count
-from bot.errors import UnsupportedContent
-from bot.extract import detect_kind, extract
-from bot.fetch import fetch, make_session
+from bot.fetch import make_session
 from bot.instructions import parse_request
 from bot.limits import TokenBudget
 from bot.models import Document, SummarySpec
@@ -145,7 +142,7 @@ async def run_worker(settings: Settings, *, burst: bool = False, install_signals
 
 async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec | None = None) -> str:
     """The CLI path: the same fetch → extract → summarize as the worker, printed as plain text."""
-    doc = await _load_cli_source(settings, source)
+    doc = await load_source(source, settings)
     request = spec or SummarySpec()
     if doc.kind == "text" and spec is None:
         request, content = parse_request(doc.text)
@@ -164,21 +161,3 @@ async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec
     bullet = "• " if summary.form == "bullets" else ""
     body = "\n\n".join(f"{bullet}{item}" for item in summary.paragraphs)
     return f"{heading}\n\n{body}\n\n{footer}{notes}"
-
-
-async def _load_cli_source(settings: Settings, source: str) -> Document:
-    if source == "-":
-        return extract(sys.stdin.buffer.read(), content_type="text/plain", label="your text")
-    if source.startswith(("http://", "https://")):
-        async with make_session(settings) as http:
-            fetched = await fetch(http, source, settings=settings)
-        if detect_kind(fetched.data, content_type=fetched.content_type, filename=None) is None:
-            raise UnsupportedContent()
-        return extract(fetched.data, content_type=fetched.content_type, url=fetched.url, label=source)
-    path = Path(source)
-    if not path.is_file():
-        raise UnsupportedContent(f"No such file: {source}")
-    data = path.read_bytes()
-    if detect_kind(data, content_type=None, filename=path.name) is None:
-        raise UnsupportedContent(f"I can't read {path.name}: unsupported file type.")
-    return extract(data, filename=path.name, label=path.name)

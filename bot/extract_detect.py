@@ -163,8 +163,10 @@ def classify(data: bytes, *, content_type: str | None, filename: str | None) -> 
     if mime in _ARCHIVE_MIMES:
         return None, "archive"
     kind = kind_from_mime(mime) or kind_from_name(filename)
+    if kind == "text" and kind_from_name(filename) in TEXT_LIKE:
+        kind = kind_from_name(filename)  # text/plain is what servers and Slack call .csv, .md and .eml too
     if kind is None and (mime.startswith("text/") or mime in ("", "application/octet-stream")):
-        kind = "html" if looks_like_html(data) else "email" if _looks_like_email(data) else "text"
+        kind = "email" if _looks_like_email(data) else "html" if looks_like_html(data) else "text"
     if kind in ("pdf", *ZIPPED) and looks_like_html(data):
         return "html", None  # an error page served in the file's place; its text will say what went wrong
     if kind in TEXT_LIKE and looks_binary(data, declared=charset_from_content_type(content_type)):
@@ -179,7 +181,7 @@ def _classify_zip(
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # zipfile on untrusted bytes: BadZipFile, NotImplementedError, EOFError, ...
         # Unreadable zip: a damaged Office file if it claims to be one, so the user hears "damaged".
         return (claimed, None) if claimed in ZIPPED else (None, "archive")
     for marker, kind in _ZIP_MARKERS:

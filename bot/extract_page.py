@@ -31,7 +31,9 @@ _WHY = {
     "no_text": "has almost no text",
 }
 _INSTEAD = "If you can see it in your browser, paste the text into Slack and I'll summarize that."
-NOTICES = {reason: f"This page {why}, so I summarized its description instead." for reason, why in _WHY.items()}
+NOTICES = {
+    reason: f"This page {why}, so I summarized its description instead." for reason, why in _WHY.items()
+}
 TEASER = "This page is behind a paywall, so I summarized only the part it shows."
 MESSAGES = {
     "paywall": f"This page is behind a paywall, so I can't read it. {_INSTEAD}",
@@ -81,7 +83,7 @@ def check_page(data: bytes, *, content_type: str | None, found: Extracted) -> Ex
     if described >= MIN_WORDS and (reason != "no_text" or described > words):
         return Extracted(
             text=description,
-            title=found.title or meta.get("title"),
+            title=meta.get("og_title") or found.title or meta.get("title"),
             site_name=found.site_name or meta.get("site_name"),
             author=found.author,
             date=found.date,
@@ -107,7 +109,7 @@ def page_problem(page: str) -> str | None:
 
 
 def _meta(page: str) -> dict[str, str]:
-    """The page's description (the longest of its description tags), title and site name."""
+    """The page's description (the longest of its description tags), og:title, <title> and site name."""
     try:
         root = lxml.html.document_fromstring(
             page.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
@@ -124,7 +126,9 @@ def _meta(page: str) -> dict[str, str]:
     descriptions = [tags[key] for key in _DESCRIPTION_KEYS if key in tags]
     if descriptions:
         found["description"] = max(descriptions, key=len)
-    title = tags.get("og:title") or normalize_text(root.findtext(".//title") or "").replace("\n", " ")
+    if "og:title" in tags:
+        found["og_title"] = tags["og:title"]
+    title = normalize_text(root.findtext(".//title") or "").replace("\n", " ")
     if title:
         found["title"] = title
     if "og:site_name" in tags:

@@ -79,10 +79,8 @@ def extract_csv(data: bytes, *, content_type: str | None, filename: str | None, 
 def render_rows(rows: Iterable[Iterable[str]], *, max_rows: int) -> tuple[str, bool]:
     """(text, more): up to `max_rows` non-empty rows as ` | `-joined lines; `more` if rows were left."""
     lines: list[str] = []
-    scanned = 0
     limit = max(_SCAN_FACTOR * max_rows, _MIN_SCAN)
-    for row in rows:
-        scanned += 1
+    for scanned, row in enumerate(rows, 1):
         cells = _trimmed(row)
         if cells:
             if len(lines) == max_rows:

@@ -23,8 +23,10 @@ def count_words(text: str) -> int:
 class Document:
     """Text extracted from one source, ready to summarize.
 
-    `kind` is one of "html", "pdf", "docx", "text", "markdown". `label` is how the summary header
-    names the source when there is no title (a file name, a URL, or "your text").
+    `kind` is one of `bot.extract.KINDS` ("html", "pdf", "docx", "pptx", "xlsx", "csv", "rtf", "email",
+    "text", "markdown"). `label` is how the summary header names the source when there is no title (a
+    file name, a URL, or "your text"). `notice` is a sentence for the footer about what was read (a
+    limit that cut it short; a page summarized from its description instead of its content).
     """
 
     text: str

@@ -26,7 +26,7 @@ from bot.errors import (
     UserFacingError,
 )
 from bot.events import EventContext, jobs_for_event
-from bot.extract import SUPPORTED_FILE_TYPES_TEXT, detect_kind, extract
+from bot.extract import extract
 from bot.fetch import Fetched, download_slack_file, fetch, human_size
 from bot.instructions import plan_length
 from bot.jobs import Job, SlackFile
@@ -220,11 +220,16 @@ async def _sources(job: Job, deps: Deps) -> list[Job]:
 async def _load(job: Job, deps: Deps) -> Document:
     """Fetch and extract the job's source. Raises UserFacingError subclasses with a reason."""
     if job.kind == "text":
-        return extract((job.text or "").encode(), content_type="text/plain", label="your text")
+        return extract(
+            (job.text or "").encode(),
+            content_type="text/plain",
+            label="your text",
+            limits=deps.settings.extract_limits,
+        )
     if job.kind == "url" and job.url:
         url = job.url
         fetched = await _with_retries(lambda: fetch(deps.http, url, settings=deps.settings), deps)
-        return _extract_fetched(fetched, label=url)
+        return _extract_fetched(fetched, settings=deps.settings, label=url)
     if job.kind == "file" and job.file:
         return await _load_file(job.file, deps)
     raise UnsupportedContent()
@@ -252,23 +257,27 @@ async def _load_file(file: SlackFile, deps: Deps) -> Document:
     fetched = await _with_retries(
         lambda: download_slack_file(deps.http, url, settings=deps.settings, expected_html=expected_html), deps
     )
-    return _extract_fetched(fetched, label=file.name, filename=file.name, content_type=file.mimetype)
+    return _extract_fetched(
+        fetched, settings=deps.settings, label=file.name, filename=file.name, content_type=file.mimetype
+    )
 
 
 def _extract_fetched(
-    fetched: Fetched, *, label: str, filename: str | None = None, content_type: str | None = None
+    fetched: Fetched,
+    *,
+    settings: Settings,
+    label: str,
+    filename: str | None = None,
+    content_type: str | None = None,
 ) -> Document:
-    ctype = fetched.content_type or content_type
-    if detect_kind(fetched.data, content_type=ctype, filename=filename) is None:
-        raise UnsupportedContent(
-            f"I can't summarize this kind of content: I read {SUPPORTED_FILE_TYPES_TEXT}."
-        )
+    """Extract a download; `extract` itself refuses what it cannot read, naming the kind."""
     return extract(
         fetched.data,
-        content_type=ctype,
+        content_type=fetched.content_type or content_type,
         filename=filename,
         url=fetched.url if filename is None else None,
         label=label,
+        limits=settings.extract_limits,
     )
 
 

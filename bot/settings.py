@@ -10,9 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
-
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from bot.errors import ConfigError
 

@@ -193,6 +193,15 @@ class Harness:
         settings = replace(self.settings, **overrides) if overrides else self.settings
         return asyncio.run(run_worker(settings, burst=True))
 
+    def round_trip(self, event: dict[str, Any], **overrides: Any) -> list[dict[str, Any]]:
+        """Send `event`, wait until its jobs are queued, run the worker, and return the bot's replies
+        in the event's thread (`overrides` are settings for the worker)."""
+        before = self.queued()
+        self.send(event)
+        self.wait_queued(before + 1)
+        self.work(**overrides)
+        return self.slack.bot_replies(event["channel"], event.get("thread_ts") or event["ts"])
+
     def close(self) -> None:
         self.web.close()
 

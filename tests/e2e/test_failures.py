@@ -40,10 +40,7 @@ def test_claude_failing_degrades_to_an_offline_summary(
     claude.error_mid_stream(times=1)
     claude.fail_next(status=529, times=10)
     event = mention_event(ARTICLE_TEXT)
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     footer = json.dumps(reply["blocks"][-1])
     assert "Offline summary" in footer
     assert "the AI service was unavailable (tried 4 times)" in footer
@@ -58,10 +55,7 @@ def test_claude_recovers_after_transient_failures(
     claude.fail_next(status=429, retry_after=0.1)
     claude.fail_next(status=500)
     event = mention_event(ARTICLE_TEXT)
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "claude-sonnet-5-5" in json.dumps(reply["blocks"])
     assert len(claude.requests) == 3
 
@@ -83,10 +77,7 @@ def test_invalid_api_key_is_reported_once_without_retrying(
     """A 401 is not retried: the offline summary is posted with a note naming the setting to check."""
     claude.fail_next(status=401, times=5)
     event = mention_event(ARTICLE_TEXT)
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     footer = json.dumps(reply["blocks"][-1])
     assert "ANTHROPIC_API_KEY" in footer and "Offline summary" in footer
     assert len(claude.requests) == 1
@@ -98,9 +89,6 @@ def test_ai_deadline_degrades_to_an_offline_summary(
     """When Claude takes longer than the AI deadline, the offline summary is posted and says why."""
     claude.delay(5, times=1)
     event = mention_event(ARTICLE_TEXT)
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work(ai_deadline_seconds=1)
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event, ai_deadline_seconds=1)
     footer = json.dumps(reply["blocks"][-1])
     assert "took too long" in footer and "Offline summary" in footer

@@ -52,10 +52,7 @@ def test_docx_upload_is_downloaded_with_the_token_and_summarized(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "docx",
     )
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "report.docx" in json.dumps(reply["blocks"]) or "Quarterly transit report" in json.dumps(
         reply["blocks"]
     )
@@ -79,10 +76,7 @@ def test_markdown_and_text_uploads_are_summarized(bot: Harness, slack: FakeSlack
 def test_unsupported_upload_gets_one_line_naming_the_types(bot: Harness, slack: FakeSlack) -> None:
     """A zip upload is answered with the list of file types the bot reads."""
     event = upload(slack, "data.zip", b"PK\x03\x04" + b"\x00" * 50, "application/zip", "zip")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "data.zip" in reply["text"] and "PDF" in reply["text"]
 
 
@@ -96,10 +90,7 @@ def test_file_behind_a_foreign_redirect_is_reported_as_a_permission_problem(
         "/files-pri/" + event["files"][0]["id"] + "/download/notes.txt",  # type: ignore[index]
         "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>",
     )
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "files:read" in reply["text"]
     assert all("authorization" not in r.headers for r in web.requests)
 
@@ -131,10 +122,7 @@ def test_mention_with_a_link_summarizes_the_link(
     """`@summarizer <link> in 2 paragraphs` summarizes the page with the requested shape."""
     url = web.add("/story", article_html())
     event = mention_event(f"summarize <{url}> in 2 paragraphs")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert len(section_texts(reply)) == 2
     assert "exactly 2 paragraphs" in claude.requests[0]["json"]["messages"][0]["content"]
 
@@ -164,8 +152,5 @@ def test_direct_message_text_is_answered_in_the_dm(bot: Harness, slack: FakeSlac
 def test_bare_mention_outside_a_thread_gets_help(bot: Harness, slack: FakeSlack) -> None:
     """A mention with nothing to summarize explains how to use the bot."""
     event = mention_event("")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "Share a link or a file" in reply["text"]

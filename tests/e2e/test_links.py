@@ -55,23 +55,17 @@ def test_page_returning_403_gets_a_clear_reply(bot: Harness, slack: FakeSlack, w
     """A refused page ends in ❌ and a human reply naming the status, never a stack trace."""
     url = web.add("/private", "<html><body>Forbidden</body></html>", status=403)
     event = message_event(f"<{url}>")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event)
     assert "HTTP 403" in reply["text"] and "Traceback" not in reply["text"]
     assert slack.reactions(event["channel"], event["ts"]) == {"x"}
 
 
 def test_image_link_is_not_summarized(bot: Harness, slack: FakeSlack, web: FakeWeb) -> None:
-    """A link to an image gets a one-line 'can't summarize this kind of content' reply."""
+    """A link to an image gets one line saying images cannot be read, and what can be."""
     url = web.add("/cat.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, content_type="image/png")
     event = message_event(f"<{url}>")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work()
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
-    assert "can't summarize this kind of content" in reply["text"]
+    (reply,) = bot.round_trip(event)
+    assert "looks like an image" in reply["text"] and "PDF" in reply["text"]
 
 
 def test_retry_storm_and_double_event_give_one_reply(bot: Harness, slack: FakeSlack, web: FakeWeb) -> None:
@@ -108,10 +102,7 @@ def test_offline_mode_summarizes_without_an_api_key(
     """With no API key the worker summarizes extractively and the footer says so."""
     url = web.add("/story", article_html())
     event = message_event(f"<{url}>")
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work(anthropic_api_key=None)
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event, anthropic_api_key=None)
     assert "Offline" in blocks_text(reply) or "offline" in blocks_text(reply)
     assert claude.requests == []
     assert any(sentence[:40] in blocks_text(reply) for sentence in ARTICLE_TEXT.split(". "))

@@ -42,9 +42,6 @@ def test_scanned_pdf_offline_says_it_looks_scanned(
 ) -> None:
     """Without an API key a scan cannot be read, and the reply says so plainly."""
     event, _ = upload_scan(slack)
-    bot.send(event)
-    bot.wait_queued(1)
-    bot.work(anthropic_api_key=None)
-    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    (reply,) = bot.round_trip(event, anthropic_api_key=None)
     assert "scan" in reply["text"].lower()
     assert claude.requests == []
