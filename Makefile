@@ -22,8 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## lint: ruff (rules and formatting) and mypy --strict on bot/ and handlers/
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/ruff format --check bot handlers tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)
