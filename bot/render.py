@@ -94,11 +94,19 @@ def render_notice(text: str, *, emoji: str = "warning") -> SlackMessage:
 
 
 def _header_text(doc: Document) -> str:
-    if doc.url:
-        return f"*{link(doc.url, _plain_title(doc).replace('*', ''))}*"  # a "*" would end the bold early
-    if doc.label == PASTED_LABEL:
+    """The linked title (links), the title or file name (files), or "Summary of your text", with a
+    byline of what is known: site name, author, date (and the file name when a title replaced it)."""
+    if doc.label == PASTED_LABEL and not doc.url:
         return "*Summary of your text*"
-    return f":page_facing_up: *{escape(_plain_title(doc)).replace('*', '')}*"
+    if doc.url:
+        title = f"*{link(doc.url, _plain_title(doc).replace('*', ''))}*"  # a "*" would end the bold early
+        byline = [doc.site_name, doc.author, doc.date]
+    else:
+        name = doc.title if doc.title and doc.title.strip() else doc.label
+        title = f":page_facing_up: *{escape(_shorten(' '.join(name.split()), TITLE_LIMIT)).replace('*', '')}*"
+        byline = [doc.label if name != doc.label else None, doc.author, doc.date]
+    extra = " · ".join(escape(" ".join(part.split()))[:120] for part in byline if part and part.strip())
+    return f"{title}\n{extra}" if extra else title
 
 
 def _plain_title(doc: Document) -> str:

@@ -301,3 +301,29 @@ def test_document_notice_is_shown_in_the_footer() -> None:
     summary = Summary(paragraphs=("One.",), model="offline", source_words=5)
     footer = render_summary(doc, summary)[-1].blocks[-1]["elements"][0]["text"]  # type: ignore[index]
     assert footer.endswith("read 100 of 300 pages &lt;!channel&gt;")
+
+
+def test_header_carries_title_site_author_and_date() -> None:
+    """A page's header links its title and adds a byline of site name, author and date, all escaped."""
+    doc = Document(
+        text="x",
+        kind="html",
+        label="https://metro.example/a",
+        url="https://metro.example/a",
+        title="Council <!here> approves",
+        site_name="Metro News",
+        author="Jane Reporter",
+        date="2025-03-02",
+    )
+    summary = Summary(paragraphs=("One.",), model="offline", source_words=100)
+    header = render_summary(doc, summary)[0].blocks[0]["text"]["text"]  # type: ignore[index]
+    assert header.startswith("*<https://metro.example/a|Council &lt;!here&gt; approves>*")
+    assert header.endswith("\nMetro News · Jane Reporter · 2025-03-02")
+
+
+def test_file_header_uses_the_metadata_title_and_names_the_file() -> None:
+    """A file with a metadata title shows the title, with the file name in the byline."""
+    doc = Document(text="x", kind="docx", label="q3.docx", title="Quarterly report", author="Ann")
+    summary = Summary(paragraphs=("One.",), model="offline", source_words=100)
+    header = render_summary(doc, summary)[0].blocks[0]["text"]["text"]  # type: ignore[index]
+    assert header == ":page_facing_up: *Quarterly report*\nq3.docx · Ann"

@@ -29,6 +29,7 @@ def test_shared_link_gets_one_threaded_summary(
     assert len(replies) == 1
     posted = blocks_text(replies[0])
     assert "Council approves transit plan" in posted and url in posted
+    assert "Metro News" in json.dumps(replies[0]["blocks"][0])  # the byline under the title
     assert "claude-sonnet-5-5" in posted
     assert slack.reactions(event["channel"], event["ts"]) == {"white_check_mark"}
     prompt = claude.requests[0]["json"]["messages"][0]["content"]
