@@ -42,7 +42,11 @@ def _web_parts(settings: Settings) -> tuple[RedisTarget, SyncQueue]:
 
 
 def run_web(settings: Settings) -> None:
-    """HTTP server for the Events API on $PORT (waitress, a production WSGI server)."""
+    """HTTP server for the Events API on $PORT (waitress, a production WSGI server).
+
+    SIGTERM (a deploy) stops accepting requests, lets in-flight requests finish, then waits for the
+    listeners Bolt already acknowledged to finish enqueueing: an event Slack saw acknowledged is queued.
+    """
     settings.require("slack_signing_secret")
     import waitress
 
@@ -50,14 +54,26 @@ def run_web(settings: Settings) -> None:
 
     target, queue = _web_parts(settings)
     app = create_app(settings, client=make_web_client(settings), queue=queue)
-    log.info("web: listening on port %d, events at /slack/events, %s", settings.port, target.describe())
-    waitress.serve(
+    server = waitress.create_server(
         wsgi_app(app, queue, signing_secret=settings.slack_signing_secret or ""),
         host="0.0.0.0",
         port=settings.port,
         threads=8,
         ident="summarizer",
     )
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("web: signal %d, finishing in-flight events", signum)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("web: listening on port %d, events at /slack/events, %s", settings.port, target.describe())
+    try:
+        server.run()  # returns once SystemExit stopped it and its request threads finished
+    finally:
+        server.close()
+        app.listener_runner.listener_executor.shutdown(wait=True)
+        log.info("web: stopped")
 
 
 def make_socket_handler(settings: Settings) -> SocketModeHandler:

@@ -59,6 +59,60 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 5.0, interval: fl
         time.sleep(interval)
 
 
+def envelope(event: dict[str, Any]) -> dict[str, Any]:
+    """Wrap `event` in an Events API `event_callback` envelope like Slack's."""
+    return {
+        "token": "legacy-token",
+        "team_id": TEAM,
+        "api_app_id": "A0FAKE",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{next(_event_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def signed_post(
+    url: str,
+    body: dict[str, Any] | bytes,
+    *,
+    retry_num: int | None = None,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> tuple[int, bytes]:
+    """POST `body` to `url` signed as Slack signs it (v0 HMAC of timestamp and body); (status, body)."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(
+        timestamp=ts, body=raw.decode("utf-8", "replace")
+    )
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+    if retry_num is not None:
+        headers["X-Slack-Retry-Num"] = str(retry_num)
+        headers["X-Slack-Retry-Reason"] = "http_timeout"
+    request = urllib.request.Request(url, data=raw, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read()
+
+
 class WebProcess:
     """`summarizer web` in a thread: create_app + the WSGI front door served by waitress on a free port."""
 
@@ -93,25 +147,7 @@ class Harness:
 
     def envelope(self, event: dict[str, Any]) -> dict[str, Any]:
         """Wrap `event` in an Events API `event_callback` envelope like Slack's."""
-        return {
-            "token": "legacy-token",
-            "team_id": TEAM,
-            "api_app_id": "A0FAKE",
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"Ev{next(_event_ids):08d}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": TEAM,
-                    "user_id": BOT_USER,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-        }
+        return envelope(event)
 
     def post(
         self,
@@ -123,26 +159,7 @@ class Harness:
         path: str = "/slack/events",
     ) -> tuple[int, bytes]:
         """POST a signed request to the web process; returns (status, body)."""
-        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        signature = SignatureVerifier(secret).generate_signature(
-            timestamp=ts, body=raw.decode("utf-8", "replace")
-        )
-        headers = {
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature,
-        }
-        if retry_num is not None:
-            headers["X-Slack-Retry-Num"] = str(retry_num)
-            headers["X-Slack-Retry-Reason"] = "http_timeout"
-        request = urllib.request.Request(self.web.url + path, data=raw, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, exc.read()
+        return signed_post(self.web.url + path, body, retry_num=retry_num, secret=secret, timestamp=timestamp)
 
     def send(self, event: dict[str, Any], *, deliveries: int = 1) -> dict[str, Any]:
         """Post `event`'s message in the fake Slack, then deliver the event (signed) `deliveries` times,
