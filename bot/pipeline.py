@@ -28,10 +28,10 @@ from bot.errors import (
 from bot.events import EventContext, jobs_for_event
 from bot.extract import extract
 from bot.fetch import Fetched, download_slack_file, fetch, human_size
-from bot.instructions import plan_length
 from bot.jobs import Job, SlackFile
 from bot.limits import TokenBudget
 from bot.models import Document, SlackMessage, Summary
+from bot.planning import plan_length
 from bot.render import render_notice, render_summary
 from bot.settings import Settings
 from bot.slack_io import DONE, FAILED, SlackPoster

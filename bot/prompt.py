@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.contract import parse_items, word_window
+from bot.contract import word_window
 from bot.models import Document, LengthPlan, SummarySpec
 
 SYSTEM = (
@@ -116,11 +116,6 @@ def user_message(
             "Write a corrected summary that does, using only facts from the document."
         )
     return f"<document{title}>\n{_escape_tags(doc.text)}\n</document>{revision}\n\n{request}"
-
-
-def parse_paragraphs(text: str) -> tuple[str, ...]:
-    """Split the model's answer into paragraphs, dropping empty ones and stray markdown headings."""
-    return parse_items(text, "paragraphs")
 
 
 def pdf_request(*, plan: LengthPlan, spec: SummarySpec) -> str:

@@ -20,9 +20,9 @@ from bot.claude import Claude, ModelOutput
 from bot.clean import clean_text, sentence_spans
 from bot.contract import guess_language, problems, same_language
 from bot.errors import NoReadableText
-from bot.instructions import TINY_WORDS, plan_length
 from bot.models import Document, LengthPlan, Summary, SummarySpec, count_words
 from bot.offline import summarize_offline
+from bot.planning import TINY_WORDS, plan_length
 from bot.prompt import SYSTEM, Part
 
 log = logging.getLogger(__name__)

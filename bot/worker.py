@@ -55,7 +55,6 @@ class Worker:
         self.running: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._next_beat = 0.0
-        self.completed = 0
 
     def stop(self) -> None:
         """Stop taking jobs (called from the SIGTERM handler). `run()` returns after the grace period."""
@@ -180,7 +179,6 @@ class Worker:
         except redis.RedisError:  # stays pending; the re-run finds the reply already posted
             log.warning("job %s: could not acknowledge; it will be re-checked after the lease", job.id)
             return
-        self.completed += 1
 
     async def _report(self, job: Job, text: str) -> bool:
         try:

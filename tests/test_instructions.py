@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.instructions import parse_request, plan_length, split_instruction
+from bot.instructions import parse_request, split_instruction
 from bot.models import SummarySpec
+from bot.planning import plan_length
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-request.txt"
 BODY = "Starmer spoke to the press following the summit.\nThe leaders agreed on four steps."

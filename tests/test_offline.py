@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.clean import clean_text
-from bot.instructions import parse_request, plan_length
+from bot.instructions import parse_request
 from bot.models import LengthPlan, SummarySpec, count_words
 from bot.offline import summarize_offline
+from bot.planning import plan_length
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-request.txt"
 _WORDS = """
