@@ -7,6 +7,7 @@ generic message (the traceback goes to the log, never to Slack).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -100,20 +101,20 @@ async def _summarize(doc: Document, job: Job, deps: Deps, progress: Progress | N
     the credentials, or the workspace's daily token budget is spent, the user still gets a summary:
     the offline extractive one, with a footer note saying why.
     """
+    run = functools.partial(
+        summarize,
+        doc,
+        spec=job.spec,
+        max_input_words=deps.settings.max_input_words,
+        input_budget_tokens=deps.settings.input_budget_tokens,
+    )
     claude, note = deps.claude, None
     if claude is not None and deps.budget is not None and await deps.budget.exhausted(job.team):
         claude, note = None, "today's AI budget for this workspace is used up, so this is an offline summary"
     if claude is not None:
         try:
             async with asyncio.timeout(deps.settings.ai_deadline_seconds):
-                summary = await summarize(
-                    doc,
-                    spec=job.spec,
-                    claude=claude,
-                    max_input_words=deps.settings.max_input_words,
-                    input_budget_tokens=deps.settings.input_budget_tokens,
-                    progress=progress,
-                )
+                summary = await run(claude=claude, progress=progress)
             if deps.budget is not None:
                 await deps.budget.spend(job.team, summary.tokens_used)
             return summary
@@ -123,13 +124,7 @@ async def _summarize(doc: Document, job: Job, deps: Deps, progress: Progress | N
         except TimeoutError:
             log.warning("job %s: AI deadline passed, degrading to offline", job.id)
             note = "the AI service took too long, so this is an offline extractive summary"
-    summary = await summarize(
-        doc,
-        spec=job.spec,
-        claude=None,
-        max_input_words=deps.settings.max_input_words,
-        input_budget_tokens=deps.settings.input_budget_tokens,
-    )
+    summary = await run(claude=None)
     if note:
         summary = replace(summary, notes=(note, *summary.notes))
     return summary

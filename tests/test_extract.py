@@ -22,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from bot.errors import ContentTooLarge, NoReadableText, UnsupportedContent, UserFacingError
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, ExtractLimits, detect_kind, extract, is_supported_file
 from bot.extract_text import clean_markdown
+from tests.damage import assert_extracts_or_refuses_cleanly, damaged
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -634,13 +635,4 @@ def test_damaged_files_raise_only_user_facing_errors(
 ) -> None:
     """Overwritten or truncated files either extract or raise a UserFacingError, never a parser's error."""
     data, filename = SAMPLES[kind]
-    damaged = bytearray(data[: max(1, int(len(data) * keep))])
-    for where, chunk in patches:
-        start = int(where * len(damaged))
-        damaged[start : start + len(chunk)] = chunk
-    try:
-        document = extract(bytes(damaged), filename=filename)
-    except UserFacingError as error:
-        assert error.user_message
-    else:
-        assert document.words >= 5
+    assert_extracts_or_refuses_cleanly(damaged(data, patches=patches, keep=keep), filename)

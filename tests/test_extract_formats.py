@@ -17,6 +17,7 @@ from pptx.util import Inches
 
 from bot.errors import ContentTooLarge, NoReadableText, UnsupportedContent, UserFacingError
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, ExtractLimits, detect_kind, extract, is_supported_file
+from tests.damage import assert_extracts_or_refuses_cleanly, damaged
 from tests.test_extract import PARAGRAPHS, add_zip_member, make_docx, raises_user_error
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -434,13 +435,4 @@ def test_damaged_new_formats_raise_only_user_facing_errors(
 ) -> None:
     """Overwritten or truncated PPTX/XLSX/CSV/RTF/EML files extract or raise only a UserFacingError."""
     data, filename = SAMPLES[kind]
-    damaged = bytearray(data[: max(1, int(len(data) * keep))])
-    for where, chunk in patches:
-        start = int(where * len(damaged))
-        damaged[start : start + len(chunk)] = chunk
-    try:
-        document = extract(bytes(damaged), filename=filename)
-    except UserFacingError as error:
-        assert error.user_message
-    else:
-        assert document.words >= 5
+    assert_extracts_or_refuses_cleanly(damaged(data, patches=patches, keep=keep), filename)
