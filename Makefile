@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test test-embedded-redis lint bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## lint: ruff (rules and formatting) and mypy --strict on bot/ and handlers/
+## test-embedded-redis: the reliability tests again, on the Redis 6.2 that the bot embeds
+test-embedded-redis: $(STAMP)
+	TEST_REDIS_SERVER=embedded $(BIN)/python -m pytest -q tests/test_queue.py tests/e2e/test_crash.py \
+		tests/e2e/test_faults.py tests/e2e/test_redis_outage.py tests/e2e/test_web_shutdown.py tests/e2e/test_links.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/ruff format --check bot handlers tests bench

