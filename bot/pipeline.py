@@ -219,7 +219,8 @@ async def _sources(job: Job, deps: Deps) -> list[Job]:
 async def _load(job: Job, deps: Deps) -> Document:
     """Fetch and extract the job's source. Raises UserFacingError subclasses with a reason."""
     if job.kind == "text":
-        return extract(
+        return await asyncio.to_thread(
+            extract,
             (job.text or "").encode(),
             content_type="text/plain",
             label="your text",
@@ -228,7 +229,7 @@ async def _load(job: Job, deps: Deps) -> Document:
     if job.kind == "url" and job.url:
         url = job.url
         fetched = await _with_retries(lambda: fetch(deps.http, url, settings=deps.settings), deps)
-        return _extract_fetched(fetched, settings=deps.settings, label=url)
+        return await _extract_fetched(fetched, settings=deps.settings, label=url)
     if job.kind == "file" and job.file:
         return await _load_file(job.file, deps)
     raise UnsupportedContent()
@@ -256,12 +257,12 @@ async def _load_file(file: SlackFile, deps: Deps) -> Document:
     fetched = await _with_retries(
         lambda: download_slack_file(deps.http, url, settings=deps.settings, expected_html=expected_html), deps
     )
-    return _extract_fetched(
+    return await _extract_fetched(
         fetched, settings=deps.settings, label=file.name, filename=file.name, content_type=file.mimetype
     )
 
 
-def _extract_fetched(
+async def _extract_fetched(
     fetched: Fetched,
     *,
     settings: Settings,
@@ -269,8 +270,10 @@ def _extract_fetched(
     filename: str | None = None,
     content_type: str | None = None,
 ) -> Document:
-    """Extract a download; `extract` itself refuses what it cannot read, naming the kind."""
-    return extract(
+    """Extract a download in a thread (parsing is CPU work: the event loop keeps renewing leases and
+    serving the other jobs meanwhile); `extract` itself refuses what it cannot read, naming the kind."""
+    return await asyncio.to_thread(
+        extract,
         fetched.data,
         content_type=fetched.content_type or content_type,
         filename=filename,

@@ -25,6 +25,11 @@ from bot.render import escape
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "summarizer_reply"
+POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) takes
+
+
+class PostInProgress(Exception):
+    """Another worker is posting this job's reply right now; retry the job later (it will find it)."""
 WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"
 
 
@@ -34,27 +39,42 @@ class SlackPoster:
         self.redis = redis
 
     async def post_once(self, job: Job, messages: list[SlackMessage]) -> None:
-        """Post `messages` into the job's thread unless they were posted already (each part once)."""
+        """Post `messages` into the job's thread unless they were posted already (each part once).
+
+        Only one worker posts for a job at a time (a short Redis lock): if a slow worker's lease ran out
+        and another took the job over, the loser raises PostInProgress and the job is re-checked later.
+        """
         done_key, trying_key = f"{job_key(job.id)}:posted", f"{job_key(job.id)}:posting"
+        lock_key = f"{job_key(job.id)}:post-lock"
         if await self.redis.exists(done_key):
             return
-        already: set[int] = set()
-        if await self.redis.exists(trying_key):
-            already = await self._parts_in_thread(job)
-        for part, message in enumerate(messages):
-            if part in already:
-                continue
-            await self.redis.set(trying_key, "1", ex=KEY_TTL)
-            await self.client.chat_postMessage(
-                channel=job.channel,
-                thread_ts=job.thread_ts,
-                text=message.text,
-                blocks=list(message.blocks),
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": part}},
-            )
-        await self.redis.set(done_key, "1", ex=KEY_TTL)
+        if not await self.redis.set(lock_key, "1", nx=True, ex=POST_LOCK_SECONDS):
+            raise PostInProgress(job.id)
+        try:
+            if await self.redis.exists(done_key):
+                return
+            already: set[int] = set()
+            if await self.redis.exists(trying_key):
+                already = await self._parts_in_thread(job)
+            for part, message in enumerate(messages):
+                if part in already:
+                    continue
+                await self.redis.set(trying_key, "1", ex=KEY_TTL)
+                await self.client.chat_postMessage(
+                    channel=job.channel,
+                    thread_ts=job.thread_ts,
+                    text=message.text,
+                    blocks=list(message.blocks),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata={
+                        "event_type": METADATA_EVENT,
+                        "event_payload": {"job_id": job.id, "part": part},
+                    },
+                )
+            await self.redis.set(done_key, "1", ex=KEY_TTL)
+        finally:
+            await self.redis.delete(lock_key)
 
     async def _parts_in_thread(self, job: Job) -> set[int]:
         """Parts of this job already in the thread, found by our metadata tag."""

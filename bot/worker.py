@@ -23,6 +23,7 @@ from bot.jobs import Job
 from bot.pipeline import GENERIC_FAILURE, Deps, finish, run_job
 from bot.queue import Delivery, Queue
 from bot.render import render_notice
+from bot.slack_io import PostInProgress
 
 log = logging.getLogger(__name__)
 JobRunner = Callable[[Job, Deps], Awaitable[bool]]
@@ -164,6 +165,9 @@ class Worker:
                 ok = await self._report(job, "This took too long, so I stopped. Please try again later.")
             except UserFacingError as exc:
                 ok = await self._report(job, exc.user_message)
+            except PostInProgress:
+                log.info("job %s: another worker is posting its reply; re-checking after the lease", job.id)
+                return
             except Exception:
                 log.exception("job %s crashed (attempt %d)", job.id, attempt)
                 if attempt < self.max_attempts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import time
 
@@ -101,5 +102,40 @@ async def test_post_once_finds_a_reply_posted_before_a_crash(
     await redis.delete("summarizer:job:job1:posted")  # the crash: the post landed, the record did not
     await poster.post_once(job, [message])
     await poster.post_once(job, [message])
+    assert len(slack.bot_replies("C1", parent)) == 1
+    await redis.aclose()
+
+
+async def test_two_workers_posting_one_job_at_once_post_it_once(slack: FakeSlack, redis_url: str) -> None:
+    """A worker whose lease ran out and the one that took over both reach posting: one reply lands,
+    the other backs off with PostInProgress and later finds it posted."""
+    import redis.asyncio as aioredis
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack_io import PostInProgress
+
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    slow, fast = SlackPoster(client, redis), SlackPoster(client, redis)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(
+        id="job2",
+        kind="text",
+        team="T",
+        channel="C1",
+        message_ts=parent,
+        thread_ts=parent,
+        user="U1",
+        source="text",
+        text="x",
+    )
+    message = SlackMessage(
+        text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},)
+    )
+    results = await asyncio.gather(
+        slow.post_once(job, [message]), fast.post_once(job, [message]), return_exceptions=True
+    )
+    assert sum(isinstance(r, PostInProgress) for r in results) == 1
+    await fast.post_once(job, [message])  # the retry after the lease: already posted, nothing happens
     assert len(slack.bot_replies("C1", parent)) == 1
     await redis.aclose()
