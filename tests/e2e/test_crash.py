@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio as aioredis
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs import Job
 from bot.models import SlackMessage
-from bot.slack_io import SlackPoster
+from bot.slack_io import PostInProgress, SlackPoster
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
@@ -73,69 +76,51 @@ def test_sigterm_returns_an_unfinished_job_to_the_queue(
     assert len(claude.requests) == 2
 
 
+MESSAGE = SlackMessage(text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},))
+
+
+@pytest.fixture
+async def posting(slack: FakeSlack, redis_url: str) -> AsyncIterator[tuple[SlackPoster, SlackPoster, Job]]:
+    """Two posters (two workers) sharing the real Redis and the fake Slack, and a job in a fresh thread."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(
+        id=f"job-{parent}",
+        kind="text",
+        team="T",
+        channel="C1",
+        message_ts=parent,
+        thread_ts=parent,
+        user="U1",
+        source="text",
+        text="x",
+    )
+    yield SlackPoster(client, redis), SlackPoster(client, redis), job
+    await redis.aclose()
+
+
 async def test_post_once_finds_a_reply_posted_before_a_crash(
-    settings: object, slack: FakeSlack, redis_url: str
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
 ) -> None:
     """If a worker died after posting but before recording it, the retry finds the reply and posts nothing."""
-    import redis.asyncio as aioredis
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
-    redis = aioredis.Redis.from_url(redis_url)
-    poster = SlackPoster(client, redis)
-    parent = slack.add_message("C1", text="hello")
-    job = Job(
-        id="job1",
-        kind="text",
-        team="T",
-        channel="C1",
-        message_ts=parent,
-        thread_ts=parent,
-        user="U1",
-        source="text",
-        text="x",
-    )
-    message = SlackMessage(
-        text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},)
-    )
-    await poster.post_once(job, [message])
-    await redis.delete("summarizer:job:job1:posted")  # the crash: the post landed, the record did not
-    await poster.post_once(job, [message])
-    await poster.post_once(job, [message])
-    assert len(slack.bot_replies("C1", parent)) == 1
-    await redis.aclose()
+    poster, _, job = posting
+    await poster.post_once(job, [MESSAGE])
+    await poster.redis.delete(f"summarizer:job:{job.id}:posted")  # the crash: posted, but not recorded
+    await poster.post_once(job, [MESSAGE])
+    await poster.post_once(job, [MESSAGE])
+    assert len(slack.bot_replies("C1", job.thread_ts)) == 1
 
 
-async def test_two_workers_posting_one_job_at_once_post_it_once(slack: FakeSlack, redis_url: str) -> None:
+async def test_two_workers_posting_one_job_at_once_post_it_once(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
     """A worker whose lease ran out and the one that took over both reach posting: one reply lands,
     the other backs off with PostInProgress and later finds it posted."""
-    import redis.asyncio as aioredis
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    from bot.slack_io import PostInProgress
-
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
-    redis = aioredis.Redis.from_url(redis_url)
-    slow, fast = SlackPoster(client, redis), SlackPoster(client, redis)
-    parent = slack.add_message("C1", text="hello")
-    job = Job(
-        id="job2",
-        kind="text",
-        team="T",
-        channel="C1",
-        message_ts=parent,
-        thread_ts=parent,
-        user="U1",
-        source="text",
-        text="x",
-    )
-    message = SlackMessage(
-        text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},)
-    )
+    slow, fast, job = posting
     results = await asyncio.gather(
-        slow.post_once(job, [message]), fast.post_once(job, [message]), return_exceptions=True
+        slow.post_once(job, [MESSAGE]), fast.post_once(job, [MESSAGE]), return_exceptions=True
     )
     assert sum(isinstance(r, PostInProgress) for r in results) == 1
-    await fast.post_once(job, [message])  # the retry after the lease: already posted, nothing happens
-    assert len(slack.bot_replies("C1", parent)) == 1
-    await redis.aclose()
+    await fast.post_once(job, [MESSAGE])  # the retry after the lease: already posted, nothing happens
+    assert len(slack.bot_replies("C1", job.thread_ts)) == 1
