@@ -143,6 +143,18 @@ class Queue:
             _, left = await pipe.execute()
         return int(left)
 
+    async def prune_consumers(self, *, idle_ms: int | None = 24 * 3600 * 1000) -> int:
+        """Forget consumers with nothing pending: those idle for `idle_ms` (workers that stopped long
+        ago), or with `idle_ms=None` only this one (a clean exit). Returns how many were removed."""
+        gone = 0
+        for info in await self.redis.xinfo_consumers(STREAM, GROUP):
+            name = info["name"].decode() if isinstance(info["name"], bytes) else str(info["name"])
+            stale = name == self.consumer if idle_ms is None else int(info["idle"]) >= idle_ms
+            if stale and int(info["pending"]) == 0:
+                await self.redis.xgroup_delconsumer(STREAM, GROUP, name)
+                gone += 1
+        return gone
+
     async def depth(self) -> tuple[int, int]:
         """(entries in the stream, entries delivered but not yet acknowledged): for status and tests."""
         length = int(await self.redis.xlen(STREAM))

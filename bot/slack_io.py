@@ -30,6 +30,8 @@ POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) 
 
 class PostInProgress(Exception):
     """Another worker is posting this job's reply right now; retry the job later (it will find it)."""
+
+
 WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"
 
 

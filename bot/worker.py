@@ -74,6 +74,7 @@ class Worker:
             try:
                 if not ready:
                     await self.queue.setup()
+                    await self.queue.prune_consumers()
                     ready, self._next_beat = True, 0.0
                     if backoff:
                         log.info("Redis is back; worker resumed")
@@ -192,6 +193,12 @@ class Worker:
         return False
 
     async def _drain(self) -> None:
+        """Give running jobs the grace period; leave the rest pending for another worker."""
+        await self._wait_for_running()
+        with contextlib.suppress(redis.RedisError):
+            await self.queue.prune_consumers(idle_ms=None)  # a clean exit leaves no consumer behind
+
+    async def _wait_for_running(self) -> None:
         if not self.running:
             return
         log.info("waiting up to %.0fs for %d running jobs", self.grace_seconds, len(self.running))

@@ -113,3 +113,19 @@ async def test_unreadable_entry_is_delivered_as_none(client: aioredis.Redis) -> 
     await client.xadd("summarizer:jobs", {"job": "{not json"})
     (delivery,) = await queue.read(1, block_ms=10)
     assert delivery.job is None and delivery.raw == "{not json"
+
+
+async def test_stopped_consumers_are_pruned_but_not_ones_with_pending_jobs(client: aioredis.Redis) -> None:
+    """Consumers with nothing pending are forgotten (long idle, or on exit); one holding a job stays."""
+    holder = Queue(client, consumer="holder", lease_ms=1000)
+    quitter = Queue(client, consumer="quitter", lease_ms=1000)
+    await holder.setup()
+    await holder.enqueue(job(1))
+    await holder.enqueue(job(2))
+    await holder.read(1, block_ms=10)
+    (done,) = await quitter.read(1, block_ms=10)
+    await quitter.ack(done.entry_id)
+    assert await quitter.prune_consumers(idle_ms=None) == 1
+    assert await holder.prune_consumers(idle_ms=0) == 0
+    names = {c["name"] for c in await client.xinfo_consumers("summarizer:jobs", "workers")}
+    assert names == {b"holder"}
