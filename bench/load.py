@@ -45,6 +45,12 @@ def serve(wsgi: Any) -> tuple[Any, str]:
     return server, f"http://127.0.0.1:{server.effective_port}/slack/events"
 
 
+def stop(server: Any) -> None:
+    """Close the server from its own loop thread (closing from outside races its select())."""
+    server.trigger.pull_trigger(lambda: [c.handle_close() for c in list(server._map.values())])
+    server.task_dispatcher.shutdown()
+
+
 def event_body(n: int) -> bytes:
     event = {
         "type": "message",
@@ -149,8 +155,8 @@ def main() -> None:
         ours_p50 = statistics.median(results["summarizer web"][0])
         print(f"p50 ratio summarizer/bare: {ours_p50 / bare_p50:.2f}")
         print(f"jobs queued: {queued} of {int(args.rate * args.seconds)} events")
-        ours_server.close()
-        bare_server.close()
+        stop(ours_server)
+        stop(bare_server)
         client.close()
     redis_server.stop()
 

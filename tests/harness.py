@@ -131,8 +131,16 @@ class WebProcess:
         self.thread.start()
 
     def close(self) -> None:
-        self.server.close()
+        """Stop the server from inside its own loop thread (closing its sockets from another thread
+        races the loop's select()), then wait for the thread and the request workers."""
+
+        def stop() -> None:
+            for channel in list(self.server._map.values()):
+                channel.handle_close()
+
+        self.server.trigger.pull_trigger(stop)
         self.thread.join(5)
+        self.server.task_dispatcher.shutdown()
         self.redis.close()
 
 
