@@ -5,7 +5,8 @@ Rules (the README's "What it does" section mirrors them):
 - ignored: other subtypes (edits, deletions, joins…), any bot's messages, hidden messages;
 - links (from `<url>` / `<url|label>` in `text` and `link` elements of rich_text blocks, Slack's own links
   excluded) and files are summarized wherever the bot sees them; at most `max_links` links, the rest
-  get one "skipped" notice;
+  get one "skipped" notice; an unsupported file gets a one-line notice, except images, video and
+  audio posted without addressing the bot (screenshots in a channel are not a request);
 - pasted text is summarized only when addressed to the bot (a mention or a direct message);
 - a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets a help notice;
 - replies always go in the thread of the message that asked (in direct messages too), which keeps a
@@ -182,7 +183,7 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
             mimetype=file.mimetype, filetype=file.filetype, name=file.name
         ):
             jobs.append(make("file", f"file:{file.id}", file=file, spec=spec))
-        else:
+        elif addressed or not is_media(file):
             jobs.append(
                 make(
                     "notice",
@@ -200,6 +201,12 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     if thread_ts and thread_ts != ts:
         return [make("thread", "thread", spec=spec)]
     return [make("notice", "notice:help", notice=HELP_TEXT)]
+
+
+def is_media(file: SlackFile) -> bool:
+    """Images, video and audio: shared all day long in channels, never to be summarized."""
+    major = (file.mimetype or "").split("/", 1)[0]
+    return major in {"image", "video", "audio"}
 
 
 def _safe_name(name: str) -> str:

@@ -41,11 +41,11 @@ def msg(text: str, **extra: Any) -> dict[str, Any]:
         ("message_bot_message_subtype_classic__bolt_tests.json", []),
         ("message_from_other_bot_modern__bolt_tests.json", []),
         ("message_channel_plain__bolt_tests.json", []),
-        ("message_file_share__bolt_tests.json", ["notice"]),
+        ("message_file_share__bolt_tests.json", []),
     ],
 )
 def test_reference_payloads(name: str, expected: list[str]) -> None:
-    """Edits, deletions, bots and plain chatter make no job; an unsupported upload makes one notice."""
+    """Edits, deletions, bots, plain chatter and a screenshot shared in a channel make no job."""
     assert [job.kind for job in jobs_for_event(payload(name), CTX)] == expected
 
 
@@ -164,3 +164,13 @@ def test_mapping_never_raises_and_ids_are_stable(event: dict[str, Any]) -> None:
     first = jobs_for_event(event, CTX)
     assert [j.id for j in first] == [j.id for j in jobs_for_event(event, CTX)]
     assert len({j.id for j in first}) == len(first)
+
+
+def test_unsupported_uploads_get_a_notice_unless_media_shared_in_passing() -> None:
+    """A zip anywhere, or an image sent to the bot, gets the one-line notice; a channel image gets none."""
+    image = [{"id": "F1", "name": "shot.png", "mimetype": "image/png", "filetype": "png"}]
+    archive = [{"id": "F2", "name": "data.zip", "mimetype": "application/zip", "filetype": "zip"}]
+    assert jobs_for_event(msg("", subtype="file_share", files=image), CTX) == []
+    assert [j.kind for j in jobs_for_event(msg("", subtype="file_share", files=archive), CTX)] == ["notice"]
+    dm = msg("", subtype="file_share", files=image, channel="D1", channel_type="im")
+    assert [j.source for j in jobs_for_event(dm, CTX)] == ["notice:unsupported:F1"]
