@@ -23,15 +23,15 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.claude import ModelOutput  # noqa: E402
-from bot.clean import clean_text, sentence_spans  # noqa: E402
-from bot.contract import problems  # noqa: E402
-from bot.instructions import parse_request  # noqa: E402
+from bot.instructions.grammar import parse_request  # noqa: E402
 from bot.models import Document, LengthPlan, SummarySpec, count_words  # noqa: E402
-from bot.offline import summarize_offline  # noqa: E402
-from bot.planning import plan_length  # noqa: E402
-from bot.prompt import SYSTEM, user_message  # noqa: E402
-from bot.summarize import summarize  # noqa: E402
+from bot.summary.claude import ModelOutput  # noqa: E402
+from bot.summary.clean import clean_text, sentence_spans  # noqa: E402
+from bot.summary.contract import problems  # noqa: E402
+from bot.summary.engine import summarize  # noqa: E402
+from bot.summary.offline import summarize_offline  # noqa: E402
+from bot.summary.plan import plan_length  # noqa: E402
+from bot.summary.prompt import SYSTEM, user_message  # noqa: E402
 
 CASES = REPO_ROOT / "bench" / "data" / "contract" / "cases.json"
 DEFAULT_EXTRACTION = REPO_ROOT.parent / "shared" / "data" / "extraction"

@@ -29,8 +29,8 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import create_app, make_web_client, wsgi_app  # noqa: E402
-from bot.queue import STREAM, SyncQueue  # noqa: E402
+from bot.processes.web import create_app, make_web_client, wsgi_app  # noqa: E402
+from bot.queue.stream import STREAM, SyncQueue  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.redis_server import start_redis  # noqa: E402

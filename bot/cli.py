@@ -76,15 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         setup_logging(settings)
         if args.command == "web":
-            from bot.entry import run_web
+            from bot.processes.worker import run_web
 
             run_web(settings)
         elif args.command == "socket":
-            from bot.entry import run_socket
+            from bot.processes.worker import run_socket
 
             run_socket(settings)
         elif args.command == "worker":
-            from bot.entry import run_worker
+            from bot.processes.worker import run_worker
 
             asyncio.run(run_worker(settings, burst=args.burst, install_signals=True))
         elif args.command == "extract":
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(asyncio.run(run_extract(args, settings)))
         else:
-            from bot.entry import summarize_source
+            from bot.processes.worker import summarize_source
 
             print(asyncio.run(summarize_source(settings, args.source)))
     except ConfigError as exc:

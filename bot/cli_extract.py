@@ -42,7 +42,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> str:
 async def load(source: str, settings: Settings, *, url: str | None = None) -> Document:
     """Fetch (a URL) or read (a file, or - for stdin) `source` and extract it as the worker would."""
     from bot.extract import extract
-    from bot.fetch import fetch, make_session
+    from bot.sources.fetch import fetch, make_session
 
     limits = settings.extract_limits
     if source == "-":

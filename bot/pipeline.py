@@ -16,7 +16,6 @@ from typing import Any
 import aiohttp
 from redis.exceptions import RedisError
 
-from bot.claude import Claude, RetryPolicy
 from bot.errors import (
     AICredentialsError,
     ContentTooLarge,
@@ -28,17 +27,18 @@ from bot.errors import (
     UnsupportedContent,
     UserFacingError,
 )
-from bot.events import EventContext, jobs_for_event
 from bot.extract import extract
-from bot.fetch import Fetched, download_slack_file, fetch, human_size
-from bot.jobs import Job, SlackFile
-from bot.limits import TokenBudget
 from bot.models import Document, SlackMessage, Summary
-from bot.planning import plan_length
-from bot.render import render_notice, render_summary
+from bot.queue.jobs import Job, SlackFile
+from bot.queue.limits import TokenBudget
 from bot.settings import Settings
-from bot.slack_io import DONE, FAILED, SlackPoster
-from bot.summarize import Progress, summarize
+from bot.slack.intake import EventContext, jobs_for_event
+from bot.slack.post import DONE, FAILED, SlackPoster
+from bot.slack.render import render_notice, render_summary
+from bot.sources.fetch import Fetched, download_slack_file, fetch, human_size
+from bot.summary.claude import Claude, RetryPolicy
+from bot.summary.engine import Progress, summarize
+from bot.summary.plan import plan_length
 
 log = logging.getLogger(__name__)
 PDF_MAX_PAGES = 100  # the Messages API's limits for a PDF document block

@@ -19,11 +19,11 @@ from collections.abc import Awaitable, Callable
 import redis.exceptions as redis
 
 from bot.errors import UserFacingError
-from bot.jobs import Job
 from bot.pipeline import GENERIC_FAILURE, Deps, finish, run_job
-from bot.queue import Delivery, Queue
-from bot.render import render_notice
-from bot.slack_io import PostInProgress
+from bot.queue.jobs import Job
+from bot.queue.stream import Delivery, Queue
+from bot.slack.post import PostInProgress
+from bot.slack.render import render_notice
 
 log = logging.getLogger(__name__)
 JobRunner = Callable[[Job, Deps], Awaitable[bool]]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import events
+from handlers import messages
 from handlers.deps import HandlerDeps
 
 
 def register_all(app: App, deps: HandlerDeps) -> None:
     """Attach every listener to `app`. The order matters: Bolt runs only the first listener that matches."""
-    events.register(app, deps)
+    messages.register(app, deps)
 
 
 __all__ = ["HandlerDeps", "register_all"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.limits import RateLimiter
-from bot.queue import SyncQueue
+from bot.queue.limits import RateLimiter
+from bot.queue.stream import SyncQueue
 from bot.settings import Settings
 
 

@@ -26,9 +26,9 @@ import redis
 import waitress
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import create_app, make_web_client, wsgi_app
-from bot.entry import run_worker, worker_context
-from bot.queue import STREAM, SyncQueue
+from bot.processes.web import create_app, make_web_client, wsgi_app
+from bot.processes.worker import run_worker, worker_context
+from bot.queue.stream import STREAM, SyncQueue
 from bot.settings import Settings
 from bot.worker import Worker
 from tests.fakes.slack_api import FakeSlack

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.jobs import Job, SlackFile
 from bot.models import SummarySpec
+from bot.queue.jobs import Job, SlackFile
 from bot.settings import DEFAULT_SLACK_API_URL, Settings, default_model
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from tests.articles import PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens, default_responder
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import Harness, mention_event, message_event
+from tests.paths import SEED_REQUEST
 
-SEED = (Path(__file__).resolve().parents[2] / "examples" / "seed-request.txt").read_text()
+SEED = SEED_REQUEST.read_text()
 BOILERPLATE = [
     "Keep Reading",
     "Subscribe to Updates",

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 from tests.articles import PARAGRAPHS
+from tests.documents import PPTX_MIME, XLSX_MIME, make_pdf, make_pptx, make_xlsx
 from tests.e2e.test_files_and_mentions import docx_bytes, section_texts, upload
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import Harness, message_event
-from tests.test_extract import make_pdf
-from tests.test_extract_formats import PPTX_MIME, XLSX_MIME, make_pptx, make_xlsx
 
 JS_NOTICE = "This page needs JavaScript to show its content, so I summarized its description instead."
 DESCRIPTION = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import docx
 
@@ -14,8 +13,9 @@ from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import Harness, mention_event, message_event
+from tests.paths import SEED_REQUEST
 
-SEED = (Path(__file__).resolve().parents[2] / "examples" / "seed-request.txt").read_text()
+SEED = SEED_REQUEST.read_text()
 BOILERPLATE = ["Keep Reading", "Subscribe to Updates", "Get the latest creative news", "All Rights Reserved"]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import json
 
+from tests.documents import make_image_only_pdf
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import Harness, message_event
-from tests.test_extract import make_image_only_pdf
 
 
 def upload_scan(slack: FakeSlack) -> tuple[dict[str, object], bytes]:

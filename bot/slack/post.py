@@ -1,0 +1,151 @@
+"""The worker's Slack calls: idempotent posting into a thread, and reaction swaps.
+
+Posting is exactly-once per job part: a Redis marker says "done"; a second marker says "a post may
+have been attempted", in which case the thread is searched for our own reply (we tag every reply with
+message metadata carrying the job id) before posting again. So a worker killed between posting and
+recording still yields one reply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import redis.asyncio as aioredis
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.models import SlackMessage
+from bot.queue.jobs import Job
+from bot.queue.stream import KEY_TTL, job_key
+from bot.slack.render import escape
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "summarizer_reply"
+POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) takes
+
+
+class PostInProgress(Exception):
+    """Another worker is posting this job's reply right now; retry the job later (it will find it)."""
+
+
+WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"
+
+
+class SlackPoster:
+    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis) -> None:
+        self.client = client
+        self.redis = redis
+
+    async def post_once(self, job: Job, messages: list[SlackMessage]) -> None:
+        """Post `messages` into the job's thread unless they were posted already (each part once).
+
+        Only one worker posts for a job at a time (a short Redis lock): if a slow worker's lease ran out
+        and another took the job over, the loser raises PostInProgress and the job is re-checked later.
+        """
+        done_key, trying_key = f"{job_key(job.id)}:posted", f"{job_key(job.id)}:posting"
+        lock_key = f"{job_key(job.id)}:post-lock"
+        if await self.redis.exists(done_key):
+            return
+        if not await self.redis.set(lock_key, "1", nx=True, ex=POST_LOCK_SECONDS):
+            raise PostInProgress(job.id)
+        try:
+            if await self.redis.exists(done_key):
+                return
+            already: set[int] = set()
+            if await self.redis.exists(trying_key):
+                already = await self._parts_in_thread(job)
+            for part, message in enumerate(messages):
+                if part in already:
+                    continue
+                await self.redis.set(trying_key, "1", ex=KEY_TTL)
+                await self.client.chat_postMessage(
+                    channel=job.channel,
+                    thread_ts=job.thread_ts,
+                    text=message.text,
+                    blocks=list(message.blocks),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata={
+                        "event_type": METADATA_EVENT,
+                        "event_payload": {"job_id": job.id, "part": part},
+                    },
+                )
+            await self.redis.set(done_key, "1", ex=KEY_TTL)
+        finally:
+            await self.redis.delete(lock_key)
+
+    async def _parts_in_thread(self, job: Job) -> set[int]:
+        """Parts of this job already in the thread, found by our metadata tag."""
+        parts: set[int] = set()
+        cursor: str | None = None
+        for _ in range(20):  # at most 20 pages of 200 replies
+            response = await self.client.conversations_replies(
+                channel=job.channel, ts=job.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+            )
+            for message in response.get("messages") or []:
+                meta: dict[str, Any] = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == METADATA_EVENT and payload.get("job_id") == job.id:
+                    parts.add(int(payload.get("part", 0)))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return parts
+
+    @contextlib.asynccontextmanager
+    async def status(self, job: Job) -> AsyncIterator[Callable[[str], Awaitable[None]]]:
+        """A progress callback for long jobs: the first call posts a status line in the thread, later
+        calls edit it, and it is deleted when the block ends. Costs nothing when never called."""
+        ts: str | None = None
+
+        async def update(text: str) -> None:
+            nonlocal ts
+            notice = f":hourglass_flowing_sand: {escape(text)}"
+            if ts is None:
+                response = await self.client.chat_postMessage(
+                    channel=job.channel, thread_ts=job.thread_ts, text=notice, unfurl_links=False
+                )
+                ts = str(response["ts"])
+            else:
+                await self.client.chat_update(channel=job.channel, ts=ts, text=notice)
+
+        try:
+            yield update
+        finally:
+            if ts is not None:
+                try:
+                    await self.client.chat_delete(channel=job.channel, ts=ts)
+                except SlackApiError as exc:
+                    log.warning("could not remove the progress message: %s", exc.response.get("error"))
+
+    async def react(self, job: Job, *, add: str | None = None, remove: str | None = None) -> None:
+        """Add and/or remove a reaction on the job's source message; already-done states are fine."""
+        for name, call in ((remove, self.client.reactions_remove), (add, self.client.reactions_add)):
+            if not name:
+                continue
+            try:
+                await call(channel=job.channel, timestamp=job.message_ts, name=name)
+            except SlackApiError as exc:
+                error = exc.response.get("error")
+                if error not in {"already_reacted", "no_reaction", "message_not_found"}:
+                    log.warning("reaction %s failed: %s", name, error)
+
+    async def thread_parent(self, job: Job) -> dict[str, Any] | None:
+        """The parent message of the thread the job came from, or None if it is gone."""
+        try:
+            response = await self.client.conversations_replies(channel=job.channel, ts=job.thread_ts, limit=1)
+        except SlackApiError as exc:
+            if exc.response.get("error") in {"thread_not_found", "message_not_found"}:
+                return None
+            raise
+        messages = response.get("messages") or []
+        return messages[0] if messages else None
+
+    async def file_info(self, file_id: str) -> dict[str, Any]:
+        response = await self.client.files_info(file=file_id)
+        file: dict[str, Any] = response["file"]
+        return file

@@ -1,0 +1,176 @@
+"""The event → jobs mapping, on the real payloads in the shared reference and on hand-made variants."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.slack.intake import EventContext, find_links, jobs_for_event, plain_text
+from tests.paths import FIXTURES
+
+PAYLOADS = FIXTURES / "slack_events"
+CTX = EventContext(team="T1", bot_user_id="U0BOT", bot_id="B0BOT", max_links=3)
+
+
+def payload(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((PAYLOADS / name).read_text())["payload"]["event"]
+    return event
+
+
+def msg(text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel": "C1",
+        "user": "U1",
+        "ts": "1.000100",
+        "text": text,
+        "channel_type": "channel",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("message_changed__bolt_tests.json", []),
+        ("message_deleted__bolt_tests.json", []),
+        ("message_bot_message_subtype_classic__bolt_tests.json", []),
+        ("message_from_other_bot_modern__bolt_tests.json", []),
+        ("message_channel_plain__bolt_tests.json", []),
+        ("message_file_share__bolt_tests.json", []),
+    ],
+)
+def test_reference_payloads(name: str, expected: list[str]) -> None:
+    """Edits, deletions, bots, plain chatter and a screenshot shared in a channel make no job."""
+    assert [job.kind for job in jobs_for_event(payload(name), CTX)] == expected
+
+
+def test_links_from_text_and_blocks_are_deduplicated_and_slack_links_dropped() -> None:
+    """Links come from `<url>`, `<url|label>` and rich_text link elements, once each, Slack's own excluded."""
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [
+                        {"type": "link", "url": "https://example.com/a"},
+                        {"type": "link", "url": "https://b.example/x"},
+                    ],
+                }
+            ],
+        }
+    ]
+    text = "see <https://example.com/a|this> and <https://acme.slack.com/archives/C1/p1> <mailto:a@b.c|mail>"
+    assert find_links(text, blocks) == ["https://example.com/a", "https://b.example/x"]
+
+
+def test_link_limit_adds_one_skipped_notice() -> None:
+    """At most three links are summarized; the rest are named in one notice."""
+    text = " ".join(f"<https://site{i}.example/>" for i in range(5))
+    jobs = jobs_for_event(msg(text), CTX)
+    assert [j.kind for j in jobs] == ["url", "url", "url", "notice"]
+    assert "skipped the other 2" in (jobs[-1].notice or "")
+
+
+def test_plain_text_in_a_channel_is_not_summarized_but_a_mention_is() -> None:
+    """Pasted text is summarized only when addressed to the bot."""
+    assert jobs_for_event(msg("just chatting about things"), CTX) == []
+    jobs = jobs_for_event(msg("<@U0BOT> Summarize in 2 paragraphs\nSome long text here."), CTX)
+    assert [j.kind for j in jobs] == ["text"]
+    assert jobs[0].spec.paragraphs == 2
+    assert "Some long text here." in (jobs[0].text or "")
+
+
+def test_message_and_app_mention_for_one_post_give_the_same_job_ids() -> None:
+    """A mention arrives as `message` and as `app_mention`; both map to identical job ids."""
+    text = "<@U0BOT> please look <https://example.com/story>"
+    as_message = jobs_for_event(msg(text), CTX)
+    as_mention = jobs_for_event({**msg(text), "type": "app_mention"}, CTX)
+    assert [j.id for j in as_message] == [j.id for j in as_mention] != []
+
+
+def test_direct_message_text_is_summarized_in_a_thread() -> None:
+    """A DM's text is addressed to the bot; the reply goes in the DM message's thread."""
+    jobs = jobs_for_event(msg("Here is a long memo to read.", channel="D1", channel_type="im"), CTX)
+    assert [(j.kind, j.thread_ts) for j in jobs] == [("text", "1.000100")]
+
+
+def test_bare_mention_in_thread_targets_the_parent_and_elsewhere_gets_help() -> None:
+    """A bare mention in a thread asks for the parent; outside a thread it gets the help notice."""
+    in_thread = jobs_for_event(msg("<@U0BOT>", thread_ts="0.5"), CTX)
+    assert [(j.kind, j.thread_ts) for j in in_thread] == [("thread", "0.5")]
+    alone = jobs_for_event(msg("<@U0BOT>"), CTX)
+    assert [j.source for j in alone] == ["notice:help"]
+
+
+def test_supported_upload_becomes_a_file_job() -> None:
+    """A PDF upload is a file job carrying the download URL."""
+    files = [
+        {
+            "id": "F1",
+            "name": "r.pdf",
+            "mimetype": "application/pdf",
+            "filetype": "pdf",
+            "size": 10,
+            "url_private_download": "https://files.slack.com/x/r.pdf",
+        }
+    ]
+    jobs = jobs_for_event(msg("", subtype="file_share", files=files), CTX)
+    assert [(j.kind, j.file.name if j.file else None) for j in jobs] == [("file", "r.pdf")]
+
+
+def test_own_messages_are_ignored() -> None:
+    """The bot's own user id never triggers work."""
+    assert jobs_for_event(msg("<https://example.com>", user="U0BOT"), CTX) == []
+
+
+def test_plain_text_unwraps_slack_markup() -> None:
+    """Mentions of the bot vanish; users, channels and links become readable text."""
+    text = "<@U0BOT> hi <@U2|bob> in <#C1|general> see <https://x.example|x> &amp; more"
+    assert plain_text(text, bot_user_id="U0BOT") == "hi @bob in #general see x & more"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event=st.fixed_dictionaries(
+        {"type": st.sampled_from(["message", "app_mention", "reaction_added"])},
+        optional={
+            "text": st.one_of(st.text(max_size=200), json_values),
+            "channel": st.one_of(st.text(max_size=5), json_values),
+            "ts": st.one_of(st.text(max_size=5), json_values),
+            "user": st.one_of(st.text(max_size=5), json_values),
+            "subtype": st.one_of(st.sampled_from(["file_share", "message_changed"]), json_values),
+            "files": json_values,
+            "blocks": json_values,
+            "thread_ts": json_values,
+            "channel_type": st.sampled_from(["im", "channel"]),
+        },
+    )
+)
+def test_mapping_never_raises_and_ids_are_stable(event: dict[str, Any]) -> None:
+    """Any payload shape maps to a list of jobs without raising, and mapping twice gives the same ids."""
+    first = jobs_for_event(event, CTX)
+    assert [j.id for j in first] == [j.id for j in jobs_for_event(event, CTX)]
+    assert len({j.id for j in first}) == len(first)
+
+
+def test_unsupported_uploads_get_a_notice_unless_media_shared_in_passing() -> None:
+    """A zip anywhere, or an image sent to the bot, gets the one-line notice; a channel image gets none."""
+    image = [{"id": "F1", "name": "shot.png", "mimetype": "image/png", "filetype": "png"}]
+    archive = [{"id": "F2", "name": "data.zip", "mimetype": "application/zip", "filetype": "zip"}]
+    assert jobs_for_event(msg("", subtype="file_share", files=image), CTX) == []
+    assert [j.kind for j in jobs_for_event(msg("", subtype="file_share", files=archive), CTX)] == ["notice"]
+    dm = msg("", subtype="file_share", files=image, channel="D1", channel_type="im")
+    assert [j.source for j in jobs_for_event(dm, CTX)] == ["notice:unsupported:F1"]
