@@ -24,14 +24,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from bot.instructions.grammar import parse_request  # noqa: E402
-from bot.models import Document, LengthPlan, SummarySpec, count_words  # noqa: E402
-from bot.summary.claude import ModelOutput  # noqa: E402
+from bot.models import Document, LengthPlan, SummarySpec  # noqa: E402
 from bot.summary.clean import clean_text, sentence_spans  # noqa: E402
 from bot.summary.contract import problems  # noqa: E402
-from bot.summary.engine import summarize  # noqa: E402
 from bot.summary.offline import summarize_offline  # noqa: E402
 from bot.summary.plan import plan_length  # noqa: E402
 from bot.summary.prompt import SYSTEM, user_message  # noqa: E402
+from bot.summary.summarize import summarize  # noqa: E402
+from bot.summary.writer import ModelOutput  # noqa: E402
+from bot.text import count_words  # noqa: E402
 
 CASES = REPO_ROOT / "bench" / "data" / "contract" / "cases.json"
 DEFAULT_EXTRACTION = REPO_ROOT.parent / "shared" / "data" / "extraction"
@@ -90,7 +91,7 @@ def contract_share(docs: dict[str, str], instructions: list[str]) -> None:
             plan = plan_length(source_words=words, spec=spec, source_sentences=sentences)
             out = summarize_offline(cleaned, plan=plan)
             found = problems(out, plan)
-            key = "tiny" if plan.tiny else plan.form
+            key: str = "tiny" if plan.tiny else plan.form
             total[key] += 1
             met[key] += not found
             for problem in found:
@@ -98,9 +99,9 @@ def contract_share(docs: dict[str, str], instructions: list[str]) -> None:
     all_met, all_total = sum(met.values()), sum(total.values())
     print(f"Offline contract: {all_met}/{all_total} outputs meet it ({100 * all_met / all_total:.1f}%)")
     print(f"  over {len(docs)} documents × {len(instructions)} instructions")
-    for key in sorted(total):
-        extra = f"  misses: {dict(misses[key])}" if misses[key] else ""
-        print(f"  {key:<11} {met[key]:>4}/{total[key]:<4} ({100 * met[key] / total[key]:.1f}%){extra}")
+    for name in sorted(total):
+        extra = f"  misses: {dict(misses[name])}" if misses[name] else ""
+        print(f"  {name:<11} {met[name]:>4}/{total[name]:<4} ({100 * met[name] / total[name]:.1f}%){extra}")
 
 
 def long_document(words: int) -> str:
@@ -121,7 +122,7 @@ def long_path(words: int, budget: int) -> None:
     model = CountingModel()
     doc = Document(text=text, kind="markdown", label="report.md")
     summary = asyncio.run(
-        summarize(doc, spec=SummarySpec(paragraphs=3, words=300), claude=model, input_budget_tokens=budget)  # type: ignore[arg-type]
+        summarize(doc, spec=SummarySpec(paragraphs=3, words=300), writer=model, input_budget_tokens=budget)  # type: ignore[arg-type]
     )
     doc_tokens = chars_over_4(clean_text(text))
     sent = sum(model.calls)

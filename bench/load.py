@@ -29,9 +29,11 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.processes.web import create_app, make_web_client, wsgi_app  # noqa: E402
-from bot.queue.stream import STREAM, SyncQueue  # noqa: E402
+from bot.processes.web import create_app, make_web_client  # noqa: E402
+from bot.queue.keys import STREAM  # noqa: E402
+from bot.queue.stream import SyncQueue  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.slack.front_door import wsgi_app  # noqa: E402
 from tests.fakes.slack_api import FakeSlack  # noqa: E402
 from tests.redis_server import start_redis  # noqa: E402
 
@@ -79,7 +81,8 @@ def post(url: str, body: bytes) -> float:
     headers = {
         "Content-Type": "application/json",
         "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body.decode()),
+        "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body.decode())
+        or "",
     }
     started = time.perf_counter()
     with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=10) as r:
@@ -134,7 +137,7 @@ def main() -> None:
         client = redis.Redis.from_url(redis_server.url)
         queue = SyncQueue(client)
         ours = create_app(settings, client=make_web_client(settings), queue=queue)
-        ours_server, ours_url = serve(wsgi_app(ours, queue, signing_secret=SECRET))
+        ours_server, ours_url = serve(wsgi_app(ours, signing_secret=SECRET, healthy=queue.ping))
         bare = App(client=WebClient(token=TOKEN, base_url=slack.url + "/api/"), signing_secret=SECRET)
         bare.event("message")(lambda: None)
         bare_server, bare_url = serve(SlackRequestHandler(bare))

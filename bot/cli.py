@@ -1,7 +1,8 @@
-"""`summarizer` command: web | socket | worker | summarize | extract. The only place that reads
-the environment.
+"""`summarizer` command: web | socket | worker | summarize | extract. The only place that reads the
+environment (and `.env`).
 
-A bad setting prints one line naming it and exits with status 2 (no traceback).
+A bad setting prints one line naming it and exits with status 2; a source the bot cannot read prints
+its user-facing reason and exits with status 1 (no traceback either way).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.cli_extract import add_parser as add_extract_parser
 from bot.errors import ConfigError, UserFacingError
 from bot.settings import Settings
 
@@ -23,7 +23,7 @@ from bot.settings import Settings
 class RedactSecrets(logging.Filter):
     """Replaces every configured secret with "[redacted]" in log records, whatever logged them."""
 
-    def __init__(self, secrets: list[str]) -> None:
+    def __init__(self, secrets: list[str] | tuple[str, ...]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s and len(s) >= 8]
 
@@ -37,22 +37,10 @@ class RedactSecrets(logging.Filter):
 
 
 def setup_logging(settings: Settings) -> None:
+    """One line per event on stderr, at LOG_LEVEL, with every configured secret redacted."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(
-        RedactSecrets(
-            [
-                s
-                for s in (
-                    settings.slack_bot_token,
-                    settings.slack_signing_secret,
-                    settings.slack_app_token,
-                    settings.anthropic_api_key,
-                )
-                if s
-            ]
-        )
-    )
+    handler.addFilter(RedactSecrets(settings.secrets))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
 
 
@@ -65,8 +53,37 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     summarize = sub.add_parser("summarize", help="summarize a URL, a file, or - (stdin) and print it")
     summarize.add_argument("source", help="http(s) URL, path to a file, or - for standard input")
-    add_extract_parser(sub)
+    extract = sub.add_parser(
+        "extract", help="print the text (and with --json the metadata) the bot would summarize"
+    )
+    extract.add_argument("source", help="http(s) URL, path to a file, or - for standard input")
+    extract.add_argument("--url", help="the page's address, when SOURCE is a saved web page")
+    extract.add_argument("--json", action="store_true", help="print the whole document as JSON")
     return parser
+
+
+def run(args: argparse.Namespace, settings: Settings) -> None:
+    """Run the chosen command. Processes are imported here, so `summarizer web` never loads the worker."""
+    if args.command == "web":
+        from bot.processes.web import run_web
+
+        run_web(settings)
+    elif args.command == "socket":
+        from bot.processes.web import run_socket
+
+        run_socket(settings)
+    elif args.command == "worker":
+        from bot.processes.worker import run_worker
+
+        asyncio.run(run_worker(settings, burst=args.burst, install_signals=True))
+    elif args.command == "extract":
+        from bot.processes.local import extract_source
+
+        print(asyncio.run(extract_source(args.source, settings, url=args.url, as_json=args.json)))
+    else:
+        from bot.processes.local import summarize_source
+
+        print(asyncio.run(summarize_source(settings, args.source)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,26 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         setup_logging(settings)
-        if args.command == "web":
-            from bot.processes.worker import run_web
-
-            run_web(settings)
-        elif args.command == "socket":
-            from bot.processes.worker import run_socket
-
-            run_socket(settings)
-        elif args.command == "worker":
-            from bot.processes.worker import run_worker
-
-            asyncio.run(run_worker(settings, burst=args.burst, install_signals=True))
-        elif args.command == "extract":
-            from bot.cli_extract import run as run_extract
-
-            print(asyncio.run(run_extract(args, settings)))
-        else:
-            from bot.processes.worker import summarize_source
-
-            print(asyncio.run(summarize_source(settings, args.source)))
+        run(args, settings)
     except ConfigError as exc:
         print(f"summarizer: configuration error: {exc}", file=sys.stderr)
         return 2

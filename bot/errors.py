@@ -1,4 +1,4 @@
-"""The exception tree. Core code raises these; only the edges (worker, CLI) turn them into words.
+"""The exception tree. Core code raises these; only the edges (`bot.pipeline`, the CLI) turn them into words.
 
     SummarizerError
     ├── UserFacingError          carries `user_message`: safe, helpful text for Slack
@@ -12,9 +12,11 @@
     │   └── ServiceUnavailable   the AI service kept failing after retries (permanent for this job)
     │       └── AICredentialsError   the API key was rejected (401/403)
     ├── TransientError           worth retrying (network blip, 429, 5xx); the retry helper consumes it
+    ├── RetryLater               leave the job pending: the worker runs it again after the lease
+    │   └── PostInProgress       another worker is posting this job's reply right now
     └── ConfigError              a setting is missing or malformed; the entry point prints it and exits
 
-Anything else is a bug: the worker logs it with a traceback and the user gets a generic message.
+Anything else is a bug: it is logged with a traceback and the user gets a generic message.
 """
 
 from __future__ import annotations
@@ -101,6 +103,15 @@ class TransientError(SummarizerError):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class RetryLater(SummarizerError):
+    """The job cannot go on now but may later (our own infrastructure blinked, or another worker holds
+    it): the worker leaves it pending and it is run again after the lease."""
+
+
+class PostInProgress(RetryLater):
+    """Another worker is posting this job's reply right now; a later run finds the reply posted."""
 
 
 class ConfigError(SummarizerError):

@@ -5,18 +5,14 @@ All frozen: a stage never mutates another stage's output.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-_WORD = re.compile(r"\S+")
+from bot.text import count_words
 
 Form = Literal["paragraphs", "bullets", "sentences"]
-
-
-def count_words(text: str) -> int:
-    """Number of whitespace-separated words in `text` (the unit every length in this package uses)."""
-    return len(_WORD.findall(text))
+Origin = Literal["link", "file", "pasted"]
+OFFLINE_MODEL = "offline"  # `Summary.model` of the extractive summarizer
 
 
 @dataclass(frozen=True)
@@ -24,7 +20,8 @@ class Document:
     """Text extracted from one source, ready to summarize.
 
     `kind` is one of `bot.extract.KINDS` ("html", "pdf", "docx", "pptx", "xlsx", "csv", "rtf", "email",
-    "text", "markdown"). `label` is how the summary header names the source when there is no title (a
+    "text", "markdown"). `origin` is where it came from: a shared link, a file, or text pasted into
+    Slack (or given to the CLI). `label` is how the summary names the source when there is no title (a
     file name, a URL, or "your text"). `notice` is a sentence for the footer about what was read (a
     limit that cut it short; a page summarized from its description instead of its content).
     """
@@ -32,6 +29,7 @@ class Document:
     text: str
     kind: str
     label: str
+    origin: Origin = "file"
     title: str | None = None
     url: str | None = None
     site_name: str | None = None
@@ -116,11 +114,3 @@ class Summary:
     @property
     def words(self) -> int:
         return sum(count_words(p) for p in self.paragraphs)
-
-
-@dataclass(frozen=True)
-class SlackMessage:
-    """One message to post: Block Kit `blocks` and the plain `text` fallback shown in notifications."""
-
-    text: str
-    blocks: tuple[dict[str, object], ...]

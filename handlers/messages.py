@@ -16,9 +16,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.queue.jobs import Job
+from bot.slack.blocks import WORKING, render_notice
 from bot.slack.intake import EventContext, jobs_for_event
-from bot.slack.post import WORKING
-from bot.slack.render import render_notice
 from handlers.deps import HandlerDeps
 
 log = logging.getLogger(__name__)

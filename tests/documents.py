@@ -196,7 +196,7 @@ def make_pptx(
 def make_xlsx(sheets: dict[str, list[list[object]]], *, title: str = "") -> bytes:
     """A workbook with one worksheet per entry, rows appended as given."""
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     book.properties.title = title
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)

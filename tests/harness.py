@@ -26,10 +26,12 @@ import redis
 import waitress
 from slack_sdk.signature import SignatureVerifier
 
-from bot.processes.web import create_app, make_web_client, wsgi_app
+from bot.processes.web import create_app, make_web_client
 from bot.processes.worker import run_worker, worker_context
-from bot.queue.stream import STREAM, SyncQueue
+from bot.queue.keys import STREAM
+from bot.queue.stream import SyncQueue
 from bot.settings import Settings
+from bot.slack.front_door import wsgi_app
 from bot.worker import Worker
 from tests.fakes.slack_api import FakeSlack
 
@@ -93,10 +95,10 @@ def signed_post(
     """POST `body` to `url` signed as Slack signs it (v0 HMAC of timestamp and body); (status, body)."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     ts = str(timestamp if timestamp is not None else int(time.time()))
-    signature = SignatureVerifier(secret).generate_signature(
-        timestamp=ts, body=raw.decode("utf-8", "replace")
+    signature = (
+        SignatureVerifier(secret).generate_signature(timestamp=ts, body=raw.decode("utf-8", "replace")) or ""
     )
-    headers = {
+    headers: dict[str, str] = {
         "Content-Type": "application/json",
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,
@@ -121,7 +123,7 @@ class WebProcess:
         queue = SyncQueue(self.redis)
         self.app = create_app(settings, client=make_web_client(settings), queue=queue)
         self.server = waitress.create_server(
-            wsgi_app(self.app, queue, signing_secret=settings.slack_signing_secret or ""),
+            wsgi_app(self.app, signing_secret=settings.slack_signing_secret or "", healthy=queue.ping),
             host="127.0.0.1",
             port=0,
             threads=4,
@@ -302,7 +304,7 @@ def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> Iterator[sub
         "SLACK_API_URL": s.slack_api_url,
         "ANTHROPIC_API_KEY": s.anthropic_api_key or "",
         "ANTHROPIC_BASE_URL": s.anthropic_base_url or "",
-        "ANTHROPIC_MODEL": s.anthropic_model,
+        "ANTHROPIC_MODEL": s.anthropic_model or "",
         "REDIS_URL": s.redis_url or "",
         "SUMMARIZER_ALLOW_PRIVATE_URLS": "true",
         "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),

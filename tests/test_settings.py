@@ -11,7 +11,8 @@ import pytest
 from bot.errors import ConfigError
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, SlackFile
-from bot.settings import DEFAULT_SLACK_API_URL, Settings, default_model
+from bot.settings import DEFAULT_SLACK_API_URL, Settings
+from bot.summary.claude import default_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,15 +22,17 @@ def test_defaults_need_nothing() -> None:
     s = Settings.from_env({})
     assert s.offline and s.redis_url is None and s.slack_api_url == DEFAULT_SLACK_API_URL
     assert s.worker_concurrency >= 20 and not s.allow_private_urls
-    assert s.anthropic_model == default_model()
+    assert s.anthropic_model is None  # the worker asks the SDK for its newest Sonnet
 
 
 def test_default_model_is_a_current_sonnet() -> None:
     """The default model is a Sonnet the installed SDK lists and does not mark deprecated."""
-    from anthropic.resources.messages.messages import DEPRECATED_MODELS
+    from anthropic.resources.messages import messages
+
+    deprecated = getattr(messages, "DEPRECATED_MODELS", {})
 
     model = default_model()
-    assert "sonnet" in model and model not in DEPRECATED_MODELS
+    assert "sonnet" in model and model not in deprecated
 
 
 @pytest.mark.parametrize(

@@ -9,71 +9,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import PurePosixPath
 
-from bot.extract.text import charset_from_content_type, looks_binary
+from bot.extract.decode import charset_from_content_type, looks_binary
+from bot.extract.kinds import TEXT_LIKE, ZIPPED, kind_from_mime, kind_from_name, mime_type
 
-KINDS = ("html", "pdf", "docx", "pptx", "xlsx", "csv", "rtf", "email", "text", "markdown")
-TEXT_LIKE = frozenset({"html", "text", "markdown", "csv", "rtf", "email"})
-ZIPPED = frozenset({"docx", "pptx", "xlsx"})
-
-_DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MIME_KINDS = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/plain": "text",
-    "text/markdown": "markdown",
-    "text/x-markdown": "markdown",
-    "application/pdf": "pdf",
-    "application/x-pdf": "pdf",
-    _DOCX_MIME: "docx",
-    _PPTX_MIME: "pptx",
-    _XLSX_MIME: "xlsx",
-    "application/vnd.ms-excel.sheet.macroenabled.12": "xlsx",
-    "text/csv": "csv",
-    "application/csv": "csv",
-    "text/tab-separated-values": "csv",
-    "application/rtf": "rtf",
-    "text/rtf": "rtf",
-    "message/rfc822": "email",
-}
-_SUFFIX_KINDS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".text": "text",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".pptx": "pptx",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".rtf": "rtf",
-    ".eml": "email",
-}
-# Slack's `filetype` values for what we read ("md" and "eml" are not documented, but harmless to accept).
-SLACK_FILETYPES = {
-    "pdf": "pdf",
-    "docx": "docx",
-    "pptx": "pptx",
-    "xlsx": "xlsx",
-    "xlsm": "xlsx",
-    "csv": "csv",
-    "tsv": "csv",
-    "rtf": "rtf",
-    "email": "email",
-    "eml": "email",
-    "text": "text",
-    "markdown": "markdown",
-    "md": "markdown",
-    "html": "html",
-}
 _MEDIA_PREFIXES = ("image/", "video/", "audio/", "font/", "model/")
 _ARCHIVE_MIMES = frozenset(
     {
@@ -217,21 +156,6 @@ def _looks_like_email(data: bytes) -> bool:
     head = data[:4096].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
     names = {m.group(1).lower() for line in head if (m := _EMAIL_HEADER.match(line))}
     return len(names) >= 3 and b"from" in names
-
-
-def mime_type(content_type: str | None) -> str:
-    """The bare, lower-cased media type of a Content-Type header ("" when there is none)."""
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def kind_from_mime(content_type: str | None) -> str | None:
-    """The kind a Content-Type names, if we read it."""
-    return _MIME_KINDS.get(mime_type(content_type))
-
-
-def kind_from_name(name: str | None) -> str | None:
-    """The kind a file name's suffix names, if we read it."""
-    return _SUFFIX_KINDS.get(PurePosixPath(name).suffix.lower()) if name else None
 
 
 def looks_like_html(data: bytes) -> bool:

@@ -11,53 +11,21 @@ Pure: no network, Slack or Redis. The contract of `extract()`:
   a text layer, carrying the PDF) or `ContentTooLarge` (a zip bomb), each with a short message for the
   user; a parser's own exception never escapes.
 
-Kinds and their modules: "html" (extract_html, extract_page), "pdf" (extract_pdf), "docx" (extract_docx),
-"pptx" (extract_office), "xlsx" and "csv" (extract_table), "rtf" (extract_rtf), "email" (extract_mail),
-"text" and "markdown" (extract_text). What a download is: extract_detect.
+Kinds and their modules: "html" (html, page), "pdf" (pdf), "docx" (docx), "pptx" (pptx), "xlsx" and
+"csv" (table), "rtf" (rtf), "email" (mail), "text" and "markdown" (text). What a download is: detect.
+Each parser module is imported the first time a document of its kind is read, so importing this
+package costs no parser.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.errors import NoReadableText, UnsupportedContent
-from bot.extract.detect import KINDS, SLACK_FILETYPES, TEXT_LIKE, classify, kind_from_mime, kind_from_name
-from bot.extract.docx import extract_docx
-from bot.extract.html import extract_html
-from bot.extract.mail import extract_email
-from bot.extract.page import check_page
-from bot.extract.pdf import extract_pdf
-from bot.extract.pptx import extract_pptx
-from bot.extract.rtf import extract_rtf
-from bot.extract.table import extract_csv, extract_xlsx
-from bot.extract.text import MIN_WORDS, Extracted, extract_markdown, extract_plain_text
-from bot.models import Document, count_words
-
-__all__ = [
-    "KINDS",
-    "MIN_WORDS",
-    "SUPPORTED_FILE_TYPES_TEXT",
-    "ExtractLimits",
-    "detect_kind",
-    "extract",
-    "is_supported_file",
-]
-
-SUPPORTED_FILE_TYPES_TEXT = (
-    "PDF, Word (.docx), PowerPoint (.pptx), Excel (.xlsx), CSV, RTF, email (.eml), plain text, "
-    "Markdown and HTML"
-)
-
-
-@dataclass(frozen=True)
-class ExtractLimits:
-    """How much of one document is read. Pages/slides and rows past the limit are skipped (the
-    `Document.notice` says so); an Office file unpacking past `max_unpacked_bytes` is refused."""
-
-    max_pages: int = 500  # PDF pages and PowerPoint slides
-    max_rows: int = 1000  # non-empty rows per spreadsheet sheet or CSV file
-    max_unpacked_bytes: int = 50_000_000  # .docx/.pptx/.xlsx, unpacked: the zip-bomb guard
-
+from bot.extract.common import MIN_WORDS, Extracted
+from bot.extract.detect import classify
+from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, TEXT_LIKE
+from bot.models import Document, Origin
+from bot.settings import ExtractLimits
+from bot.text import count_words
 
 DEFAULT_LIMITS = ExtractLimits()
 
@@ -98,22 +66,6 @@ def detect_kind(data: bytes, *, content_type: str | None, filename: str | None) 
     return classify(data, content_type=content_type, filename=filename)[0]
 
 
-def is_supported_file(*, mimetype: str | None, filetype: str | None, name: str | None) -> bool:
-    """Whether a Slack file object (its `mimetype`, `filetype` and `name`) is worth downloading.
-
-    Any one signal is enough: Slack's own classifier sometimes labels Markdown as another language or
-    as "binary", and `extract()` checks the bytes anyway.
-    """
-    return any(
-        kind is not None
-        for kind in (
-            SLACK_FILETYPES.get((filetype or "").lower()),
-            kind_from_mime(mimetype),
-            kind_from_name(name),
-        )
-    )
-
-
 def extract(
     data: bytes,
     *,
@@ -121,12 +73,14 @@ def extract(
     filename: str | None = None,
     url: str | None = None,
     label: str | None = None,
+    origin: Origin | None = None,
     limits: ExtractLimits = DEFAULT_LIMITS,
 ) -> Document:
     """Extract the readable text of one download (see the module docstring for the contract).
 
-    `label` defaults to the file name, then the URL. `Document.url` is the page's canonical address
-    when it names one on the same site, else `url`.
+    `origin` defaults to "file" with a file name, else "link" with a URL, else "pasted"; `label` to the
+    file name, then the URL, then "your text" for pasted text. `Document.url` is the page's canonical
+    address when it names one on the same site, else `url`.
     """
     kind, family = classify(data, content_type=content_type, filename=filename)
     if kind is None:
@@ -136,10 +90,13 @@ def extract(
     found = _extract_kind(kind, data, content_type=content_type, filename=filename, url=url, limits=limits)
     if count_words(found.text) < MIN_WORDS:
         raise NoReadableText(_NO_TEXT_MESSAGES.get(kind, "There isn't enough text there to summarize."))
+    origin = origin or ("file" if filename else "link" if url else "pasted")
+    pasted = origin == "pasted" and kind in TEXT_LIKE
     return Document(
         text=found.text,
         kind=kind,
-        label=label or filename or url or ("your text" if kind in TEXT_LIKE else "the document"),
+        origin=origin,
+        label=label or filename or url or ("your text" if pasted else "the document"),
         title=found.title,
         url=found.url or url,
         site_name=found.site_name,
@@ -159,23 +116,42 @@ def _extract_kind(
     url: str | None,
     limits: ExtractLimits,
 ) -> Extracted:
+    """Run the parser of `kind`, importing its module on first use (the web process never does)."""
     if kind == "html":
-        found = extract_html(data, content_type=content_type, url=url)
-        return check_page(data, content_type=content_type, found=found)
+        from bot.extract.html import extract_html
+        from bot.extract.page import check_page
+
+        return check_page(
+            data, content_type=content_type, found=extract_html(data, content_type=content_type, url=url)
+        )
     if kind == "pdf":
+        from bot.extract.pdf import extract_pdf
+
         return extract_pdf(data, max_pages=limits.max_pages)
     if kind == "docx":
+        from bot.extract.docx import extract_docx
+
         return extract_docx(data, max_unpacked_bytes=limits.max_unpacked_bytes)
     if kind == "pptx":
+        from bot.extract.pptx import extract_pptx
+
         return extract_pptx(data, max_slides=limits.max_pages, max_unpacked_bytes=limits.max_unpacked_bytes)
-    if kind == "xlsx":
+    if kind in {"xlsx", "csv"}:
+        from bot.extract.table import extract_csv, extract_xlsx
+
+        if kind == "csv":
+            return extract_csv(data, content_type=content_type, filename=filename, max_rows=limits.max_rows)
         return extract_xlsx(data, max_rows=limits.max_rows, max_unpacked_bytes=limits.max_unpacked_bytes)
-    if kind == "csv":
-        return extract_csv(data, content_type=content_type, filename=filename, max_rows=limits.max_rows)
     if kind == "rtf":
+        from bot.extract.rtf import extract_rtf
+
         return extract_rtf(data)
     if kind == "email":
+        from bot.extract.mail import extract_email
+
         return extract_email(data)
+    from bot.extract.text import extract_markdown, extract_plain_text
+
     if kind == "markdown":
         return extract_markdown(data, content_type=content_type)
     return extract_plain_text(data, content_type=content_type)

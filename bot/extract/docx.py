@@ -14,7 +14,8 @@ from docx.text.paragraph import Paragraph
 
 from bot.errors import UnsupportedContent
 from bot.extract.archive import check_archive
-from bot.extract.text import Extracted, join_paragraphs, normalize_text
+from bot.extract.common import Extracted, join_paragraphs
+from bot.text import normalize_text
 
 DAMAGED = (
     "I couldn't open this Word file; it looks damaged or isn't a real .docx. Open it in Word, "

@@ -13,15 +13,9 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Document as TrafilaturaDocument
 
-from bot.extract.text import (
-    MIN_WORDS,
-    Extracted,
-    charset_from_content_type,
-    decode_bytes,
-    lookup_codec,
-    normalize_text,
-)
-from bot.models import count_words
+from bot.extract.common import MIN_WORDS, Extracted
+from bot.extract.decode import charset_from_content_type, decode_bytes, lookup_codec
+from bot.text import count_words, normalize_text
 
 # A precise extraction this short is suspicious: retry trafilatura tuned for recall, and prefer that
 # result only if it is much longer (on short pages the extra words are usually navigation).

@@ -14,8 +14,9 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import TypeVar
 
+from bot.extract.common import Extracted, join_paragraphs
 from bot.extract.html import extract_html
-from bot.extract.text import Extracted, join_paragraphs, normalize_text
+from bot.text import normalize_text
 
 _MAX_ATTACHMENT_NAMES = 20
 _T = TypeVar("_T")

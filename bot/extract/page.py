@@ -17,9 +17,9 @@ import lxml.html
 from lxml import etree
 
 from bot.errors import NoReadableText
+from bot.extract.common import MIN_WORDS, Extracted
 from bot.extract.html import decode_html
-from bot.extract.text import MIN_WORDS, Extracted, normalize_text
-from bot.models import count_words
+from bot.text import count_words, normalize_text
 
 THIN_WORDS = 50
 ALMOST_NO_TEXT = 20

@@ -14,8 +14,8 @@ import pypdf
 from pypdf.errors import DependencyError, LimitReachedError
 
 from bot.errors import ContentTooLarge, ScannedDocument, UnsupportedContent
-from bot.extract.text import MIN_WORDS, Extracted, join_paragraphs, normalize_text
-from bot.models import count_words
+from bot.extract.common import MIN_WORDS, Extracted, join_paragraphs
+from bot.text import count_words, normalize_text
 
 DAMAGED = "I couldn't read this PDF; it looks damaged. Export or save it again, then share the new copy."
 PASSWORD = "This PDF is password-protected, so I can't open it. Share a copy without the password."

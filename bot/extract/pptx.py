@@ -15,7 +15,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from bot.errors import UnsupportedContent
 from bot.extract.archive import check_archive
-from bot.extract.text import Extracted, join_paragraphs, normalize_text
+from bot.extract.common import Extracted, join_paragraphs
+from bot.text import normalize_text
 
 DAMAGED = (
     "I couldn't open this PowerPoint file; it looks damaged or isn't a real .pptx. Open it in PowerPoint, "

@@ -13,7 +13,8 @@ from typing import cast
 from striprtf import striprtf
 
 from bot.errors import UnsupportedContent
-from bot.extract.text import Extracted, normalize_text
+from bot.extract.common import Extracted
+from bot.text import normalize_text
 
 DAMAGED = "I couldn't read this RTF file; it looks damaged. Save it again (or as PDF) and share the new copy."
 # striprtf ships no type hints: its one function takes and returns str.

@@ -17,7 +17,9 @@ import openpyxl
 
 from bot.errors import UnsupportedContent
 from bot.extract.archive import check_archive
-from bot.extract.text import Extracted, charset_from_content_type, decode_bytes, normalize_text
+from bot.extract.common import Extracted
+from bot.extract.decode import charset_from_content_type, decode_bytes
+from bot.text import normalize_text
 
 DAMAGED = (
     "I couldn't open this Excel file; it looks damaged or isn't a real .xlsx. Open it in Excel, "

@@ -14,99 +14,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from bot.models import SummarySpec, count_words
-
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-MAX_INSTRUCTION_CHARS = 400  # an instruction is a short line; longer first lines are content
-
-_TOKEN = re.compile(
-    r"tl\s?[;:,/.]?\s?dr|<[^<>\s]+>|\d+(?:[.,]\d+)*(?:k\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s]",
-    re.IGNORECASE,
-)
-_ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "single": 1, "dozen": 12,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_VAGUE = {"couple": 2, "few": 3, "several": 4}
-_QUALIFIERS = _set(
-    "~ ≈ about around approximately approx roughly circa ca max maximum min minimum under below within "
-    "over exactly just only some at most least no not less fewer more than up to longer shorter"
-)
-_ADJECTIVES = _set(
-    "short brief concise long detailed quick key main important crisp simple clear bullet bulleted big"
-)
-_PREPOSITIONS = _set("to in into with of at using as")
-_TRAILERS = _set("or so less fewer max maximum tops long total")
-_WORD_UNITS = _set("words word wds wd w")
-_SENTENCE_UNITS = _set("sentences sentence sentance sentances sentenses lines line liner liners")
-_BULLET_UNITS = _set(
-    "bullets bullet bulets bulet bullits bullit bulletpoints points point pts takeaways takeaway "
-    "items highlights"
-)
-_BULLET_FORM = _set("bullets bullet bulets bullits bulleted bulletpoints bulletted listicle")
-_FORM_FILLER = _set("as in into a an with using list form format points point style")
-_PRESETS = {
-    "tldr": "tldr", "brief": "brief", "briefly": "brief", "short": "brief", "shorter": "brief",
-    "quick": "brief", "concise": "brief", "concisely": "brief", "succinct": "brief",
-    "detailed": "detailed", "detail": "detailed", "long": "detailed", "longer": "detailed",
-    "thorough": "detailed", "comprehensive": "detailed", "depth": "detailed", "extensive": "detailed",
-}  # fmt: skip
-_PRESET_NEIGHBOURS = _set(
-    "summary summaries version overview recap gist tldr take paragraph paragraphs bullets list it be in "
-    "keep very really super and please pls one"
-)
-_AT_MOST = _set("under below within max maximum most tops less fewer")
-_AT_LEAST = _set("least over min minimum")
-_LANGUAGE_PREPOSITIONS = _set("in into en auf em na på to til")
-_LANGUAGES = {
-    "english": "English", "french": "French", "français": "French", "francais": "French",
-    "spanish": "Spanish", "español": "Spanish", "espanol": "Spanish", "castellano": "Spanish",
-    "german": "German", "deutsch": "German", "italian": "Italian", "italiano": "Italian",
-    "portuguese": "Portuguese", "português": "Portuguese", "portugues": "Portuguese",
-    "dutch": "Dutch", "nederlands": "Dutch", "swedish": "Swedish", "svenska": "Swedish",
-    "norwegian": "Norwegian", "norsk": "Norwegian", "danish": "Danish", "dansk": "Danish",
-    "finnish": "Finnish", "polish": "Polish", "polski": "Polish", "czech": "Czech",
-    "russian": "Russian", "ukrainian": "Ukrainian", "turkish": "Turkish", "türkçe": "Turkish",
-    "greek": "Greek", "japanese": "Japanese", "日本語": "Japanese", "chinese": "Chinese",
-    "mandarin": "Chinese", "中文": "Chinese", "korean": "Korean", "한국어": "Korean", "arabic": "Arabic",
-    "hindi": "Hindi", "hebrew": "Hebrew", "indonesian": "Indonesian", "vietnamese": "Vietnamese",
-    "romanian": "Romanian", "hungarian": "Hungarian", "catalan": "Catalan", "català": "Catalan",
-    "ukrainisch": "Ukrainian", "englisch": "English", "anglais": "English", "inglés": "English",
-    "ingles": "English", "französisch": "French", "alemán": "German", "allemand": "German",
-}  # fmt: skip
-
-_SUMMARIZE = re.compile(r"s[ua]mm?[ae]ri[sz]e")
-_STRONG = _set("condense shorten recap digest translate")
-_WEAK = _set(
-    "summary summaries summarized summarised summarization summarisation tldr résumé resumen resumo "
-    "zusammenfassung riassunto samenvatting"
-)
-_SUMMARY_NOUNS = _set(
-    "summary summaries tldr gist overview synopsis recap digest highlights takeaways version"
-)
-_LEAD_FILLER = _set("hey hi hello bot please pls plz kindly can could would will you u ok okay now")
-_FILLER = _set(
-    "please pls plz kindly thanks thank you thx ty can could would will u me us this that these it its the "
-    "a an following above text content article message post page thread doc document story piece link hey hi "
-    "hello bot for to in into of with and or as at on up down is be so just here ok okay summary summaries "
-    "gist overview version tldr synopsis recap digest give make write sum boil each per i i'd id like want "
-    "need we now quick keep top bitte"
-)
-_TRIM = _set("and or but then also plus so please pls plz thanks thank you thx")
-_LEAD_TRIM = _TRIM | _set("this that it these those the text article content")
-_VERB_PAIRS = frozenset(
-    {("give", "me"), ("give", "us"), ("make", "it"), ("make", "this"), ("write", "me"), ("write", "a")}
-)
-_BREAKS = frozenset(",;:.!?()[]")
+from bot.instructions import lexicon as lex
+from bot.models import SummarySpec
+from bot.text import count_words
 
 
 @dataclass
@@ -138,7 +48,7 @@ class _Analysis:
 
 def _tokens(line: str) -> list[_Token]:
     out = []
-    for m in _TOKEN.finditer(line):
+    for m in lex.TOKEN.finditer(line):
         low = m.group().lower()
         if low.startswith("tl") and low.endswith("dr") and len(low) <= 7 and not low.isalpha():
             low = "tldr"
@@ -176,18 +86,18 @@ def _unit(tokens: list[_Token], k: int) -> tuple[str, int] | None:
         return None
     word = tokens[k].low
     nxt = tokens[k + 1].low if k + 1 < len(tokens) else ""
-    if word in _WORD_UNITS or (len(word) >= 4 and _distance(word, "words") <= 1):
+    if word in lex.WORD_UNITS or (len(word) >= 4 and _distance(word, "words") <= 1):
         return "words", k
     if _is_paragraph(word):
         return "paragraphs", k
-    if word in _SENTENCE_UNITS or (len(word) >= 7 and _distance(word, "sentences") <= 2):
+    if word in lex.SENTENCE_UNITS or (len(word) >= 7 and _distance(word, "sentences") <= 2):
         return "sentences", k
-    bulletish = word in _BULLET_FORM or (
+    bulletish = word in lex.BULLET_FORM or (
         word.startswith("bu") and len(word) >= 5 and _distance(word, "bullets") <= 2
     )
     if bulletish and nxt in {"points", "point", "pts", "items", "list"}:
         return "bullets", k + 1
-    if word in _BULLET_UNITS or bulletish:
+    if word in lex.BULLET_UNITS or bulletish:
         return "bullets", k
     return None
 
@@ -212,30 +122,35 @@ def _quantity(tokens: list[_Token], i: int) -> tuple[int, int] | None:
         return _digits(tokens[i].text), i + 1
     nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
     if low in {"a", "an"}:
-        if nxt in _VAGUE:
-            return _VAGUE[nxt], i + 2 + (i + 2 < len(tokens) and tokens[i + 2].low == "of")
+        if nxt in lex.VAGUE:
+            return lex.VAGUE[nxt], i + 2 + (i + 2 < len(tokens) and tokens[i + 2].low == "of")
         if nxt in {"single", "dozen"}:
-            return _ONES[nxt], i + 2
-        if _is_paragraph(nxt) or nxt in _SENTENCE_UNITS:
+            return lex.ONES[nxt], i + 2
+        if _is_paragraph(nxt) or nxt in lex.SENTENCE_UNITS:
             return 1, i + 1
         if nxt not in {"hundred", "thousand"}:
             return None
-    if low in _VAGUE:
-        return _VAGUE[low], i + 1 + (nxt == "of")
+    if low in lex.VAGUE:
+        return lex.VAGUE[low], i + 1 + (nxt == "of")
+    return _number_words(tokens, i)
+
+
+def _number_words(tokens: list[_Token], i: int) -> tuple[int, int] | None:
+    """A number spelled out from token `i` ("two hundred and fifty", "a thousand"), and the index after it."""
     total = current = 0
     j, seen = i, False
     while j < len(tokens):
-        word = "one" if j == i and low in {"a", "an"} else tokens[j].low
+        word = "one" if j == i and tokens[i].low in {"a", "an"} else tokens[j].low
         following = tokens[j + 1].low if j + 1 < len(tokens) else ""
-        if word in _ONES:
-            current += _ONES[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        if word in lex.ONES:
+            current += lex.ONES[word]
+        elif word in lex.TENS:
+            current += lex.TENS[word]
         elif word == "hundred" and seen:
             current = max(current, 1) * 100
         elif word == "thousand" and seen:
             total, current = total + max(current, 1) * 1000, 0
-        elif not (word in {"-", "and"} and seen and (following in _ONES or following in _TENS)):
+        elif not (word in {"-", "and"} and seen and (following in lex.ONES or following in lex.TENS)):
             break
         seen = True
         j += 1
@@ -249,90 +164,101 @@ def _analyse(line: str) -> _Analysis:
     per_paragraph = False
     i = 0
     while i < len(tokens):
-        found = _quantity(tokens, i)
+        found = _length_phrase(tokens, i, result)
         if found is None:
             i += 1
             continue
-        value, j = found
-        if (
-            j + 1 < len(tokens)
-            and tokens[j].low in {"-", "–", "to", "or"}
-            and tokens[j + 1].low[0].isdecimal()
-        ):
-            value = round((value + _digits(tokens[j + 1].text)) / 2)
-            j += 2
-        k = j + (j < len(tokens) and tokens[j].low in {"-", "–"})
-        adjectives: list[_Token] = []
-        found_unit = _unit(tokens, k)
-        while found_unit is None and len(adjectives) < 2 and k < len(tokens) and tokens[k].low in _ADJECTIVES:
-            adjectives.append(tokens[k])
-            k += 1
-            found_unit = _unit(tokens, k)
-        if found_unit is None:
-            i += 1
-            continue
-        kind, end = found_unit
-        if getattr(result, kind) is None:
-            setattr(result, kind, value)
-        result.quantities += 1
-        while end + 1 < len(tokens) and tokens[end + 1].low in _TRAILERS | {"each", "apiece", "more"}:
-            trailer = tokens[end + 1].low
-            per_paragraph = per_paragraph or (kind == "words" and trailer in {"each", "apiece"})
-            if kind == "words" and trailer in {"max", "maximum", "tops", "less", "fewer"}:
-                result.bound = "most"
-            elif kind == "words" and trailer == "more":
-                result.bound = "least"
-            end += 1
-        if (
-            kind == "words"
-            and end + 2 < len(tokens)
-            and tokens[end + 1].low == "per"
-            and _is_paragraph(tokens[end + 2].low)
-        ):
-            per_paragraph, end = True, end + 2
-        start = i
-        while start > 0 and tokens[start - 1].low in _QUALIFIERS | _PREPOSITIONS:
-            start -= 1
-        if kind == "words":
-            result.bound = _bound([t.low for t in tokens[start:i]]) or result.bound
-        for t in tokens[start : end + 1]:
-            t.used = t.used or not any(t is a and a.low in _PRESETS for a in adjectives)
-        i = end + 1
+        i, each = found
+        per_paragraph = per_paragraph or each
     if per_paragraph and result.words is not None and result.paragraphs:
         result.words *= result.paragraphs
     result.signals = result.quantities + _mark_shapes(tokens, result)
     verb = _mark_verbs(tokens)
-    words = [t for t in tokens if not t.used and t.low not in _FILLER and t.low not in _BREAKS]
+    words = [t for t in tokens if not t.used and t.low not in lex.FILLER and t.low not in lex.BREAKS]
     result.leftover = len([t for t in words if t.low[0].isalnum()])
-    nouns = any(t.low in _SUMMARY_NOUNS for t in tokens)
     result.strong = verb not in {None, "weak"}
-    if verb == "summarize":
-        result.instruction = result.leftover <= 25
-    elif verb in {"recap", "digest"}:  # also nouns that start headings ("Recap of last night's game")
-        result.instruction = result.signals > 0 or result.leftover == 0
-    elif verb in _STRONG:
-        result.instruction = result.signals > 0 or result.leftover <= 8
-    elif verb in {"give", "make", "write"}:
-        result.instruction = (result.signals > 0 or nouns) and result.leftover <= 15
-    elif verb == "weak":
-        result.instruction = result.leftover <= 6
-    elif verb == "late":
-        result.instruction = result.signals > 0 and result.leftover <= 3
-    else:
-        result.instruction = result.signals > 0 and result.leftover == 0 and count_words(line) <= 12
+    nouns = any(t.low in lex.SUMMARY_NOUNS for t in tokens)
+    result.instruction = _reads_as_instruction(verb, result, nouns=nouns, line=line)
     result.notes = _notes(line, tokens) + result.notes
     return result
+
+
+def _length_phrase(tokens: list[_Token], i: int, result: _Analysis) -> tuple[int, bool] | None:
+    """Read a quantity and its unit at token `i` ("about 300 words", "6 short paragraphs", "two to three
+    bullets") into `result`, marking its tokens used. Returns the index after it and whether the words
+    were asked per paragraph ("100 words each"), or None when no length phrase starts there."""
+    found = _quantity(tokens, i)
+    if found is None:
+        return None
+    value, j = found
+    if j + 1 < len(tokens) and tokens[j].low in {"-", "–", "to", "or"} and tokens[j + 1].low[0].isdecimal():
+        value = round((value + _digits(tokens[j + 1].text)) / 2)
+        j += 2
+    k = j + (j < len(tokens) and tokens[j].low in {"-", "–"})
+    adjectives: list[_Token] = []
+    found_unit = _unit(tokens, k)
+    while found_unit is None and len(adjectives) < 2 and k < len(tokens) and tokens[k].low in lex.ADJECTIVES:
+        adjectives.append(tokens[k])
+        k += 1
+        found_unit = _unit(tokens, k)
+    if found_unit is None:
+        return None
+    kind, end = found_unit
+    if getattr(result, kind) is None:
+        setattr(result, kind, value)
+    result.quantities += 1
+    per_paragraph = False
+    while end + 1 < len(tokens) and tokens[end + 1].low in lex.TRAILERS | {"each", "apiece", "more"}:
+        trailer = tokens[end + 1].low
+        per_paragraph = per_paragraph or (kind == "words" and trailer in {"each", "apiece"})
+        if kind == "words" and trailer in {"max", "maximum", "tops", "less", "fewer"}:
+            result.bound = "most"
+        elif kind == "words" and trailer == "more":
+            result.bound = "least"
+        end += 1
+    if (
+        kind == "words"
+        and end + 2 < len(tokens)
+        and tokens[end + 1].low == "per"
+        and _is_paragraph(tokens[end + 2].low)
+    ):
+        per_paragraph, end = True, end + 2
+    start = i
+    while start > 0 and tokens[start - 1].low in lex.QUALIFIERS | lex.PREPOSITIONS:
+        start -= 1
+    if kind == "words":
+        result.bound = _bound([t.low for t in tokens[start:i]]) or result.bound
+    for t in tokens[start : end + 1]:
+        t.used = t.used or not any(t is a and a.low in lex.PRESETS for a in adjectives)
+    return end + 1, per_paragraph
+
+
+def _reads_as_instruction(verb: str | None, result: _Analysis, *, nouns: bool, line: str) -> bool:
+    """Whether a line with this verb, these length signals and this much leftover is an instruction."""
+    if verb == "summarize":
+        return result.leftover <= 25
+    if verb in {"recap", "digest"}:  # also nouns that start headings ("Recap of last night's game")
+        return result.signals > 0 or result.leftover == 0
+    if verb in lex.STRONG:
+        return result.signals > 0 or result.leftover <= 8
+    if verb in {"give", "make", "write"}:
+        return (result.signals > 0 or nouns) and result.leftover <= 15
+    if verb == "weak":
+        return result.leftover <= 6
+    if verb == "late":
+        return result.signals > 0 and result.leftover <= 3
+    return result.signals > 0 and result.leftover == 0 and count_words(line) <= 12
 
 
 def _bound(words: list[str]) -> str | None:
     """ "most" for "under/at most/no more than/up to", "least" for "at least/over/more than"."""
     if (
-        any(w in _AT_MOST for w in words)
+        any(w in lex.AT_MOST for w in words)
         or "up" in words
         or ("more" in words and ("no" in words or "not" in words))
     ):
         return "most"
-    if any(w in _AT_LEAST for w in words) or "more" in words:
+    if any(w in lex.AT_LEAST for w in words) or "more" in words:
         return "least"
     return None
 
@@ -343,75 +269,81 @@ def _mark_shapes(tokens: list[_Token], result: _Analysis) -> int:
     Marks what it reads as used and returns how many such signals it found.
     """
     signals = 0
-    lead = next((n for n, t in enumerate(tokens) if t.low not in _LEAD_FILLER and t.low[0].isalnum()), -1)
+    lead = next((n for n, t in enumerate(tokens) if t.low not in lex.LEAD_FILLER and t.low[0].isalnum()), -1)
     for n, t in enumerate(tokens):
         prev = tokens[n - 1].low if n > 0 else ""
         nxt = tokens[n + 1].low if n + 1 < len(tokens) else ""
-        if t.low in _BULLET_FORM or (t.low == "list" and prev in {"a", "as"}):
+        if t.low in lex.BULLET_FORM or (t.low == "list" and prev in {"a", "as"}):
             if result.form is None:
                 result.form = "bullets"
             signals += 1
             t.used = True
             back = n - 1
-            while back >= 0 and tokens[back].low in _FORM_FILLER and not tokens[back].used:
+            while back >= 0 and tokens[back].low in lex.FORM_FILLER and not tokens[back].used:
                 tokens[back].used = True
                 back -= 1
             ahead = n + 1
-            while ahead < len(tokens) and tokens[ahead].low in _FORM_FILLER - {"a", "an", "in"}:
+            while ahead < len(tokens) and tokens[ahead].low in lex.FORM_FILLER - {"a", "an", "in"}:
                 tokens[ahead].used = True
                 ahead += 1
-        elif t.low in _PRESETS and not t.used:
+        elif t.low in lex.PRESETS and not t.used:
             depth = t.low in {"detail", "depth"}
             if depth and prev != "in":
                 continue
-            near = n == lead or prev in _PRESET_NEIGHBOURS or nxt in _PRESET_NEIGHBOURS or t.low == "tldr"
+            near = (
+                n == lead or prev in lex.PRESET_NEIGHBOURS or nxt in lex.PRESET_NEIGHBOURS or t.low == "tldr"
+            )
             if not (near or t.low.endswith("ly")):
                 continue
-            if t.low == "long" and nxt not in _PRESET_NEIGHBOURS and prev not in {"it", "be", "very"}:
+            if t.low == "long" and nxt not in lex.PRESET_NEIGHBOURS and prev not in {"it", "be", "very"}:
                 continue
-            result.preset = result.preset or _PRESETS[t.low]
+            result.preset = result.preset or lex.PRESETS[t.low]
             signals += 1
             t.used = True
             if prev == "in" and (depth or t.low in {"brief", "short"}):
                 tokens[n - 1].used = True
         elif (
-            t.low in _LANGUAGES
+            t.low in lex.LANGUAGES
             and not t.used
-            and (prev in _LANGUAGE_PREPOSITIONS or (prev in _BREAKS | {""} and nxt in _BREAKS | {""}))
+            and (
+                prev in lex.LANGUAGE_PREPOSITIONS or (prev in lex.BREAKS | {""} and nxt in lex.BREAKS | {""})
+            )
         ):
-            result.language = result.language or _LANGUAGES[t.low]
+            result.language = result.language or lex.LANGUAGES[t.low]
             signals += 1
             t.used = True
-            if prev in _LANGUAGE_PREPOSITIONS:
+            if prev in lex.LANGUAGE_PREPOSITIONS:
                 tokens[n - 1].used = True
     return signals
 
 
 def _mark_verbs(tokens: list[_Token]) -> str | None:
     """Mark the summarize-ish verb as used; return its kind ("summarize", "condense", …, "weak") or None."""
-    lead = next((n for n, t in enumerate(tokens) if t.low not in _LEAD_FILLER and t.low[0].isalnum()), None)
+    lead = next(
+        (n for n, t in enumerate(tokens) if t.low not in lex.LEAD_FILLER and t.low[0].isalnum()), None
+    )
     if lead is None:
         return None
     first = tokens[lead].low
     nxt = tokens[lead + 1].low if lead + 1 < len(tokens) else ""
     kind: str | None = None
-    if _SUMMARIZE.fullmatch(first):
+    if lex.SUMMARIZE.fullmatch(first):
         kind = "summarize"
-    elif first in _STRONG or (first, nxt) in _VERB_PAIRS:
+    elif first in lex.STRONG or (first, nxt) in lex.VERB_PAIRS:
         kind = first
     elif first in {"sum", "boil"} and any(t.low in {"up", "down"} for t in tokens[lead + 1 : lead + 5]):
         kind = "condense"
     if kind is not None:
         tokens[lead].used = True
-        if (first, nxt) in _VERB_PAIRS:
+        if (first, nxt) in lex.VERB_PAIRS:
             tokens[lead + 1].used = True
         return kind
     for t in tokens[:6]:
-        if t.low in _WEAK:
+        if t.low in lex.WEAK:
             t.used = True
             return "weak"
     for t in tokens[lead + 1 : lead + 10]:  # "in 6 paragraphs, summarize": a verb after the shape
-        if _SUMMARIZE.fullmatch(t.low) and not t.used:
+        if lex.SUMMARIZE.fullmatch(t.low) and not t.used:
             t.used = True
             return "late"
     return None
@@ -422,15 +354,15 @@ def _notes(line: str, tokens: list[_Token]) -> list[str]:
     notes: list[str] = []
     run: list[_Token] = []
     for t in [*tokens, None]:
-        if t is not None and not t.used and t.low not in _BREAKS:
+        if t is not None and not t.used and t.low not in lex.BREAKS:
             run.append(t)
             continue
         first, last = 0, len(run)
-        while first < last and (run[first].low in _LEAD_TRIM or not run[first].low[0].isalnum()):
+        while first < last and (run[first].low in lex.LEAD_TRIM or not run[first].low[0].isalnum()):
             first += 1
-        while last > first and (run[last - 1].low in _TRIM or not run[last - 1].low[-1].isalnum()):
+        while last > first and (run[last - 1].low in lex.TRIM or not run[last - 1].low[-1].isalnum()):
             last -= 1
-        if any(r.low not in _FILLER and r.low[0].isalnum() for r in run[first:last]):
+        if any(r.low not in lex.FILLER and r.low[0].isalnum() for r in run[first:last]):
             notes.append(line[run[first].start : run[last - 1].end])
         run = []
     return notes
@@ -450,7 +382,7 @@ def split_instruction(text: str) -> tuple[str, str]:
     tail = line[len(segment) :].strip() if segment else ""
     if segment and count_words(tail) > 12:
         return segment, f"{tail}\n{rest}".strip()
-    if len(line) <= MAX_INSTRUCTION_CHARS and count_words(line) <= 40 and _analyse(line).instruction:
+    if len(line) <= lex.MAX_INSTRUCTION_CHARS and count_words(line) <= 40 and _analyse(line).instruction:
         return line, rest.strip()
     if segment:
         return segment, f"{tail}\n{rest}".strip()
@@ -460,7 +392,7 @@ def split_instruction(text: str) -> tuple[str, str]:
 def _leading_segment(line: str) -> str:
     """The leading sentence (or text before a colon) of `line` that reads best as an instruction, or ""."""
     best, best_score = "", -1
-    for m in re.finditer(r"[.!?:](?=\s+\S)", line[:MAX_INSTRUCTION_CHARS]):
+    for m in re.finditer(r"[.!?:](?=\s+\S)", line[: lex.MAX_INSTRUCTION_CHARS]):
         prefix = line[: m.end()]
         if count_words(prefix) > 25:
             break

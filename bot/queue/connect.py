@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
-import redis.asyncio as aioredis
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ class RedisTarget:
         return redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
 
     def async_client(self) -> aioredis.Redis:
+        import redis.asyncio as aioredis  # only the worker needs it
+
         if self.url:
             return aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)
         return aioredis.Redis(unix_socket_path=self.socket_path)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import redis
-import redis.asyncio as aioredis
+from bot.queue import keys
 
-WINDOW = 3600
-DAY = 86400
+if TYPE_CHECKING:  # the web process never loads redis.asyncio
+    import redis
+    import redis.asyncio as aioredis
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,19 @@ class RateLimiter:
 
         Returns None when allowed; otherwise the counts are given back and a `Refusal` says why.
         """
-        window = int(time.time()) // WINDOW
+        window = int(time.time()) // keys.RATE_WINDOW_SECONDS
         limits = []
         if self.per_user and user:
-            limits.append((f"summarizer:rate:user:{team}:{user}:{window}", self.per_user, "you"))
+            limits.append((keys.rate(scope="user", team=team, who=user, window=window), self.per_user, "you"))
         if self.per_channel:
-            key = f"summarizer:rate:channel:{team}:{channel}:{window}"
+            key = keys.rate(scope="channel", team=team, who=channel, window=window)
             limits.append((key, self.per_channel, "this channel"))
         if not limits:
             return None
         pipe = self.redis.pipeline(transaction=True)
         for key, _, _ in limits:
             pipe.incrby(key, jobs)
-            pipe.expire(key, WINDOW)
+            pipe.expire(key, keys.RATE_WINDOW_SECONDS)
         counts = pipe.execute()[::2]
         for (key, limit, who), count in zip(limits, counts, strict=True):
             if int(count) > limit:
@@ -58,7 +59,7 @@ class RateLimiter:
                 for k, _, _ in limits:
                     undo.decrby(k, jobs)
                 undo.execute()
-                first = self.redis.set(f"{key}:told", "1", nx=True, ex=WINDOW)
+                first = self.redis.set(keys.rate_told(key), "1", nx=True, ex=keys.RATE_WINDOW_SECONDS)
                 return Refusal(
                     message=f"I've already summarized {limit} things for {who} in the last hour, which is "
                     "the limit here. Please try again a bit later.",
@@ -73,7 +74,7 @@ class TokenBudget:
         self.daily_tokens = daily_tokens
 
     def _key(self, team: str) -> str:
-        return f"summarizer:tokens:{team}:{time.strftime('%Y-%m-%d', time.gmtime())}"
+        return keys.tokens(team=team, day=time.strftime("%Y-%m-%d", time.gmtime()))
 
     async def exhausted(self, team: str) -> bool:
         """True when the workspace used its Claude tokens for today (always False when unlimited)."""
@@ -88,5 +89,5 @@ class TokenBudget:
             key = self._key(team)
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.incrby(key, tokens)
-                pipe.expire(key, 2 * DAY)
+                pipe.expire(key, keys.TOKENS_TTL)
                 await pipe.execute()

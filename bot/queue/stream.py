@@ -12,16 +12,17 @@ Web process: sync client (`SyncQueue`). Worker: asyncio client (`Queue`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import redis
-import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
 
+from bot.queue import keys
 from bot.queue.jobs import Job
+from bot.queue.keys import GROUP, KEY_TTL, STREAM
 
-STREAM = "summarizer:jobs"
-GROUP = "workers"
-KEY_TTL = 7 * 24 * 3600
+if TYPE_CHECKING:  # the web process never loads redis.asyncio
+    import redis
+    import redis.asyncio as aioredis
 
 ENQUEUE_LUA = """
 if redis.call('SET', KEYS[1], 'queued', 'NX', 'EX', ARGV[1]) then
@@ -32,15 +33,6 @@ if redis.call('SET', KEYS[1], 'queued', 'NX', 'EX', ARGV[1]) then
 end
 return 0
 """
-
-
-def job_key(job_id: str) -> str:
-    return f"summarizer:job:{job_id}"
-
-
-def pending_key(*, team: str, channel: str, ts: str) -> str:
-    """Set of the unfinished job ids of one Slack message (drives the ⏳ → ✅ reaction swap)."""
-    return f"summarizer:msg:{team}:{channel}:{ts}:pending"
 
 
 @dataclass(frozen=True)
@@ -64,12 +56,12 @@ class SyncQueue:
 
     def enqueue(self, job: Job) -> bool:
         """Queue `job` unless a job with its id was queued before. True if it was queued now."""
-        keys = [job_key(job.id), STREAM, pending_key(team=job.team, channel=job.channel, ts=job.message_ts)]
-        return bool(self._enqueue(keys=keys, args=[KEY_TTL, job.to_json(), job.id]))
+        names = _enqueue_keys(job)
+        return bool(self._enqueue(keys=names, args=[KEY_TTL, job.to_json(), job.id]))
 
     def known(self, job: Job) -> bool:
         """True if a job with this id was queued before (a Slack retry, or the twin event)."""
-        return bool(self.client.exists(job_key(job.id)))
+        return bool(self.client.exists(keys.job(job.id)))
 
     def ping(self) -> bool:
         return bool(self.client.ping())
@@ -88,14 +80,14 @@ class Queue:
         """Create the stream and group if missing (safe to call from every worker)."""
         try:
             await self.redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
-        except aioredis.ResponseError as exc:
+        except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
 
     async def enqueue(self, job: Job) -> bool:
         """Same contract as `SyncQueue.enqueue` (the CLI and tests use it)."""
-        keys = [job_key(job.id), STREAM, pending_key(team=job.team, channel=job.channel, ts=job.message_ts)]
-        return bool(await self._enqueue(keys=keys, args=[KEY_TTL, job.to_json(), job.id]))
+        names = _enqueue_keys(job)
+        return bool(await self._enqueue(keys=names, args=[KEY_TTL, job.to_json(), job.id]))
 
     async def read(self, count: int, *, block_ms: int) -> list[Delivery]:
         """New jobs for this consumer, waiting up to `block_ms` for the first one."""
@@ -127,7 +119,7 @@ class Queue:
 
     async def attempt(self, job_id: str) -> int:
         """Count one more start of `job_id`; returns how many starts there have been (1 on the first)."""
-        key = f"{job_key(job_id)}:attempts"
+        key = keys.attempts(job_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
             pipe.expire(key, KEY_TTL)
@@ -136,7 +128,7 @@ class Queue:
 
     async def finish_source(self, job: Job) -> int:
         """Mark `job` done for its message (idempotent); returns how many of the message's jobs are left."""
-        key = pending_key(team=job.team, channel=job.channel, ts=job.message_ts)
+        key = keys.message_pending(team=job.team, channel=job.channel, ts=job.message_ts)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.srem(key, job.id)
             pipe.scard(key)
@@ -160,7 +152,7 @@ class Queue:
         length = int(await self.redis.xlen(STREAM))
         try:
             info = await self.redis.xpending(STREAM, GROUP)
-        except aioredis.ResponseError:
+        except ResponseError:
             return length, 0
         return length, int(info["pending"])
 
@@ -182,3 +174,12 @@ class Queue:
                 job = None
             out.append(Delivery(eid, job, raw))
         return out
+
+
+def _enqueue_keys(job: Job) -> list[str]:
+    """The keys the enqueue script touches: the job's dedupe key, the stream, its message's pending set."""
+    return [
+        keys.job(job.id),
+        STREAM,
+        keys.message_pending(team=job.team, channel=job.channel, ts=job.message_ts),
+    ]

@@ -1,4 +1,5 @@
-"""Turn one Slack event into the jobs it asks for. Pure: no Slack client, no Redis.
+"""Turn one Slack event (or a thread's parent message) into the jobs it asks for. Pure: no Slack client,
+no Redis, no parser.
 
 Rules (the README's "What it does" section mirrors them):
 - links and files posted without a mention are summarized only in `auto_channels` (empty: everywhere);
@@ -17,27 +18,23 @@ A message that mentions the bot arrives as both `message` and `app_mention`; bot
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
-from bot.extract import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
-from bot.instructions.grammar import parse_request
+from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
+from bot.instructions import parse_request
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, JobKind, SlackFile, job_id
+from bot.slack.markup import MENTION, find_links, plain_text, without_links
 
 HANDLED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
-SLACK_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com", "slack-redir.net", "slack.help")
 HELP_TEXT = (
     "Share a link or a file, or mention me with the text you want summarized. You can say how: "
     "_Summarize this in 3 paragraphs, about 300 words_."
 )
-
-_ANGLE = re.compile(r"<([^<>]+)>")
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+MakeJob = Callable[..., Job]
 
 
 @dataclass(frozen=True)
@@ -51,156 +48,153 @@ class EventContext:
     auto_channels: frozenset[str] = frozenset()
 
 
-def is_slack_internal(url: str) -> bool:
-    """True for links to Slack itself (messages, files, workspaces), which are never summarized."""
-    host = (urlparse(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in SLACK_HOSTS)
+@dataclass(frozen=True)
+class _Message:
+    """A person's message the bot may act on: where it is, who wrote it, and whether it asks the bot."""
 
-
-def _rich_text_links(blocks: Any) -> list[str]:
-    """URLs of `link` elements anywhere inside rich_text blocks."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "link" and isinstance(node.get("url"), str):
-                found.append(node["url"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return found
-
-
-def find_links(text: str, blocks: Any = None) -> list[str]:
-    """External http(s) links in a message, in order of appearance, without duplicates."""
-    candidates = [m.group(1).split("|", 1)[0] for m in _ANGLE.finditer(text)]
-    candidates += _rich_text_links(blocks)
-    links: list[str] = []
-    for raw in candidates:
-        url = html.unescape(raw).strip()
-        if urlparse(url).scheme in {"http", "https"} and not is_slack_internal(url) and url not in links:
-            links.append(url)
-    return links
-
-
-def plain_text(text: str, *, bot_user_id: str | None) -> str:
-    """Slack's wire format to the text a person typed: mentions of the bot removed, markup unwrapped."""
-
-    def unwrap(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        target, _, label = inner.partition("|")
-        if target.startswith("@"):
-            return "" if target[1:] == bot_user_id else f"@{label or target[1:]}"
-        if target.startswith("#"):
-            return f"#{label or target[1:]}"
-        if target.startswith("!"):
-            return f"@{label or target[1:].split('^')[0]}"
-        return label or target
-
-    return html.unescape(_ANGLE.sub(unwrap, text)).strip()
-
-
-def _without_links(text: str) -> str:
-    """The message text with every `<…>` link markup removed (for reading an instruction around links)."""
-    return html.unescape(_ANGLE.sub(lambda m: "" if "://" in m.group(1) else m.group(0), text))
+    channel: str
+    ts: str
+    user: str
+    text: str
+    thread_ts: str | None
+    addressed: bool
 
 
 def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     """The jobs one `message` or `app_mention` event asks for (possibly none). Never raises."""
-    if not isinstance(event, Mapping):
+    message = _message(event, ctx)
+    if message is None:
         return []
+    make = _maker(ctx.team, message)
+    spec = SummarySpec()
+    if message.addressed:
+        spec, _ = parse_request(plain_text(without_links(message.text), bot_user_id=ctx.bot_user_id))
+    jobs = _shared_sources(event, make, spec=spec, addressed=message.addressed, max_links=ctx.max_links)
+    if jobs or not message.addressed:
+        return jobs
+    spec, content = parse_request(plain_text(message.text, bot_user_id=ctx.bot_user_id))
+    if content.strip():
+        return [make("text", "text", text=content, spec=spec)]
+    if message.thread_ts and message.thread_ts != message.ts:
+        return [make("thread", "thread", spec=spec)]
+    return [make("notice", "notice:help", notice=HELP_TEXT)]
+
+
+def jobs_for_parent(parent: Mapping[str, Any], job: Job, *, max_links: int) -> list[Job]:
+    """The summarizing jobs for a bare mention in a thread (`job`, of kind "thread"): the parent
+    message's links, files or text, with the mention's request. Their ids derive from the mention."""
+    message = _Message(
+        channel=job.channel,
+        ts=job.message_ts,
+        user=job.user or "unknown",
+        text=_text(parent),
+        thread_ts=job.thread_ts,
+        addressed=True,  # the mention addressed the parent to us: its text counts as content
+    )
+    make = _maker(job.team, message)
+    jobs = _shared_sources(parent, make, spec=job.spec, addressed=True, max_links=max_links)
+    if not jobs:
+        _, content = parse_request(plain_text(message.text, bot_user_id=None))
+        jobs = [make("text", "text", text=content, spec=job.spec)] if content.strip() else []
+    return [j for j in jobs if j.kind != "notice"]
+
+
+def _message(event: Mapping[str, Any], ctx: EventContext) -> _Message | None:
+    """The message in `event` if it is a person's message this bot may act on, else None."""
+    if not isinstance(event, Mapping):
+        return None
     kind, subtype, user = event.get("type"), event.get("subtype"), event.get("user")
     if kind not in {"message", "app_mention"} or not (subtype is None or isinstance(subtype, str)):
-        return []
+        return None
     if subtype not in HANDLED_SUBTYPES or not isinstance(user, str) or user == ctx.bot_user_id:
-        return []
+        return None
     if event.get("bot_id") or event.get("hidden"):
-        return []
+        return None
     channel, ts = event.get("channel"), event.get("ts")
     if not isinstance(channel, str) or not isinstance(ts, str):
-        return []
-    raw_text = event.get("text")
-    text = raw_text if isinstance(raw_text, str) else ""
-    is_dm = event.get("channel_type") == "im"
+        return None
+    text = _text(event)
     mentioned = kind == "app_mention" or bool(
-        ctx.bot_user_id and any(m.group(1) == ctx.bot_user_id for m in _MENTION.finditer(text))
+        ctx.bot_user_id and any(m.group(1) == ctx.bot_user_id for m in MENTION.finditer(text))
     )
-    addressed = is_dm or mentioned
+    addressed = event.get("channel_type") == "im" or mentioned
     if not addressed and ctx.auto_channels and channel not in ctx.auto_channels:
-        return []
+        return None
     thread_ts = event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None
-    reply_to = thread_ts or ts
+    return _Message(channel, ts, user, text, thread_ts, addressed)
+
+
+def _maker(team: str, message: _Message) -> MakeJob:
+    """A job factory for `message`: ids from (team, channel, ts, source), replies in its thread."""
 
     def make(job_kind: JobKind, source: str, **fields: Any) -> Job:
         return Job(
-            id=job_id(team=ctx.team, channel=channel, ts=ts, source=source),
+            id=job_id(team=team, channel=message.channel, ts=message.ts, source=source),
             kind=job_kind,
-            team=ctx.team,
-            channel=channel,
-            message_ts=ts,
-            thread_ts=reply_to,
-            user=user,
+            team=team,
+            channel=message.channel,
+            message_ts=message.ts,
+            thread_ts=message.thread_ts or message.ts,
+            user=message.user,
             source=source,
             **fields,
         )
 
-    spec = SummarySpec()
-    if addressed:
-        spec, _ = parse_request(plain_text(_without_links(text), bot_user_id=ctx.bot_user_id))
-    jobs: list[Job] = []
-    links = find_links(text, event.get("blocks"))
-    for url in links[: ctx.max_links]:
-        jobs.append(make("url", f"url:{url}", url=url, spec=spec))
-    if len(links) > ctx.max_links:
-        skipped = len(links) - ctx.max_links
-        jobs.append(
-            make(
-                "notice",
-                "notice:skipped",
-                notice=f"I summarize up to {ctx.max_links} links per message, so I skipped the other "
-                f"{skipped}. Share {'it' if skipped == 1 else 'them'} in a separate message if you need "
-                f"{'it' if skipped == 1 else 'them'} too.",
-            )
+    return make
+
+
+def _shared_sources(
+    message: Mapping[str, Any], make: MakeJob, *, spec: SummarySpec, addressed: bool, max_links: int
+) -> list[Job]:
+    """Jobs for the links and files a message carries (with a notice for skipped links and for files
+    the bot does not read)."""
+    links = find_links(_text(message), message.get("blocks"))
+    jobs = [make("url", f"url:{url}", url=url, spec=spec) for url in links[:max_links]]
+    if len(links) > max_links:
+        skipped = len(links) - max_links
+        them = "it" if skipped == 1 else "them"
+        notice = (
+            f"I summarize up to {max_links} links per message, so I skipped the other {skipped}. "
+            f"Share {them} in a separate message if you need {them} too."
         )
-    for raw in event.get("files") or []:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+        jobs.append(make("notice", "notice:skipped", notice=notice))
+    for raw in message.get("files") or []:
+        file = _slack_file(raw)
+        if file is None:
             continue
-        file = SlackFile(
-            id=raw["id"],
-            name=str(raw.get("name") or raw.get("title") or raw["id"]),
-            mimetype=raw.get("mimetype") if isinstance(raw.get("mimetype"), str) else None,
-            filetype=raw.get("filetype") if isinstance(raw.get("filetype"), str) else None,
-            size=raw.get("size") if isinstance(raw.get("size"), int) else None,
-            url_private_download=raw.get("url_private_download")
-            if isinstance(raw.get("url_private_download"), str)
-            else None,
-        )
         if raw.get("file_access") == "check_file_info" or is_supported_file(
             mimetype=file.mimetype, filetype=file.filetype, name=file.name
         ):
             jobs.append(make("file", f"file:{file.id}", file=file, spec=spec))
         elif addressed or not is_media(file):
-            jobs.append(
-                make(
-                    "notice",
-                    f"notice:unsupported:{file.id}",
-                    notice=f"I can't summarize *{_safe_name(file.name)}*: "
-                    f"I read {SUPPORTED_FILE_TYPES_TEXT} files.",
-                )
-            )
-    if jobs or not addressed:
-        return jobs
-    request_text = plain_text(text, bot_user_id=ctx.bot_user_id)
-    spec, content = parse_request(request_text)
-    if content.strip():
-        return [make("text", "text", text=content, spec=spec)]
-    if thread_ts and thread_ts != ts:
-        return [make("thread", "thread", spec=spec)]
-    return [make("notice", "notice:help", notice=HELP_TEXT)]
+            notice = f"I can't summarize *{_safe_name(file.name)}*: I read {SUPPORTED_FILE_TYPES_TEXT} files."
+            jobs.append(make("notice", f"notice:unsupported:{file.id}", notice=notice))
+    return jobs
+
+
+def _text(message: Mapping[str, Any]) -> str:
+    """A message's `text`, or "" when it has none (or something that is not a string)."""
+    text = message.get("text")
+    return text if isinstance(text, str) else ""
+
+
+def _slack_file(raw: Any) -> SlackFile | None:
+    """The parts of a Slack file object the worker needs, or None if it has no id."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+        return None
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return value if isinstance(value, str) else None
+
+    return SlackFile(
+        id=raw["id"],
+        name=str(raw.get("name") or raw.get("title") or raw["id"]),
+        mimetype=text("mimetype"),
+        filetype=text("filetype"),
+        size=raw.get("size") if isinstance(raw.get("size"), int) else None,
+        url_private_download=text("url_private_download"),
+    )
 
 
 def is_media(file: SlackFile) -> bool:

@@ -17,22 +17,15 @@ import redis.asyncio as aioredis
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.models import SlackMessage
+from bot.errors import PostInProgress
+from bot.queue import keys
 from bot.queue.jobs import Job
-from bot.queue.stream import KEY_TTL, job_key
-from bot.slack.render import escape
+from bot.queue.keys import KEY_TTL, POST_LOCK_SECONDS
+from bot.slack.blocks import SlackMessage, escape
 
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "summarizer_reply"
-POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) takes
-
-
-class PostInProgress(Exception):
-    """Another worker is posting this job's reply right now; retry the job later (it will find it)."""
-
-
-WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"
 
 
 class SlackPoster:
@@ -46,8 +39,7 @@ class SlackPoster:
         Only one worker posts for a job at a time (a short Redis lock): if a slow worker's lease ran out
         and another took the job over, the loser raises PostInProgress and the job is re-checked later.
         """
-        done_key, trying_key = f"{job_key(job.id)}:posted", f"{job_key(job.id)}:posting"
-        lock_key = f"{job_key(job.id)}:post-lock"
+        done_key, trying_key, lock_key = keys.posted(job.id), keys.posting(job.id), keys.post_lock(job.id)
         if await self.redis.exists(done_key):
             return
         if not await self.redis.set(lock_key, "1", nx=True, ex=POST_LOCK_SECONDS):

@@ -1,74 +1,46 @@
-"""Slack Block Kit messages for summaries and notices; content is escaped so it can never ping or link.
+"""A summary as Slack Block Kit messages: header, paragraphs or bullets, and the shared footer.
 
 Contract: every text that did not come from this bot (titles, file names, URLs, paragraphs, notes) goes
-through `escape`/`link`. Each message has ≤ 50 blocks, section texts ≤ 3,000 characters, ≤ 11,000
-characters of block text and a `text` fallback ≤ 3,000 characters; a long summary becomes several
-messages (header in the first, footer in the last). Pure: stdlib only.
+through `escape`/`link` (`bot.slack.blocks`). Each message has ≤ 50 blocks, section texts ≤ 3,000
+characters, ≤ 11,000 characters of block text and a `text` fallback ≤ 3,000 characters; a long summary
+becomes several messages (header in the first, footer in the last). Pure.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from bot.models import Document, SlackMessage, Summary
+from bot.models import Document, Summary
+from bot.slack.blocks import (
+    SECTION_LIMIT,
+    TEXT_LIMIT,
+    Block,
+    SlackMessage,
+    context,
+    escape,
+    escaped_within,
+    link,
+    section,
+    shorten,
+)
 from bot.summary.clean import sentence_spans
-from bot.summary.contract import count
+from bot.summary.footer import footer_text
 
-SECTION_LIMIT = 3000  # section text, and context element text
 MAX_BLOCKS = 50
 MAX_MESSAGE_CHARS = 11_000  # Slack's undocumented msg_blocks_too_long cap is ~11-13k
-TEXT_LIMIT = 3000  # the notification fallback
 TITLE_LIMIT = 250
-OFFLINE_MODEL = "offline"
-PASTED_LABEL = "your text"
 BULLET = "•"
-
-_PINGS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_EMOJI = re.compile(r"[a-z0-9_+'-]{1,64}")
-_URL_UNSAFE = re.compile(r"[|<>\s\x00-\x1f\x7f]")
-_LABEL_SPACE = re.compile(r"\s+")
-
-Block = dict[str, object]
-
-
-def escape(text: str) -> str:
-    """`text` safe inside mrkdwn: `& < >` as entities (so `<!channel>`, `<@U…>`, `<url|x>` stay literal).
-
-    As defence in depth the bare words "@channel", "@here" and "@everyone" get a word joiner after the
-    "@" ("@\u2060channel"), which reads the same but can never become a mention, even with `link_names`.
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _PINGS.sub("@\u2060\\1", text)
-
-
-def link(url: str, label: str) -> str:
-    """A safe `<url|label>` for an http(s) URL; just the escaped label for any other URL.
-
-    In the URL, `|`, `<`, `>`, whitespace and control characters are percent-encoded; the label is
-    escaped, single-line, and its `|` replaced by "¦" (a `|` would end the label early).
-    """
-    clean_label = _LABEL_SPACE.sub(" ", escape(label)).replace("|", "¦").strip()
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return clean_label
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        return clean_label
-    safe = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
-    return f"<{safe}|{clean_label}>" if clean_label else f"<{safe}>"
 
 
 def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
     """The summary as one or more messages: header, one section per paragraph (split if long) or a
     bulleted list ("• item" lines, as many per section as fit), and a footer with the final counts."""
-    header = _section(_header_text(doc))
+    header = section(_header_text(doc))
     if summary.form == "bullets":
-        sections = [_section(text) for text in _bullet_sections(summary.paragraphs)]
+        sections = [section(text) for text in _bullet_sections(summary.paragraphs)]
     else:
-        sections = [_section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
-    footer = _context(_footer_text(summary, notice=doc.notice, pages=doc.pages))
+        sections = [section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
+    footer = context(escaped_within(footer_text(doc, summary), SECTION_LIMIT))
     groups = _pack([header, *sections, footer])
     title = _plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
@@ -78,32 +50,21 @@ def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
             fallback = f"Summary of {title}: {first}" if first else f"Summary of {title}"
         else:
             fallback = f"Summary of {title} (part {number} of {len(groups)})"
-        messages.append(SlackMessage(text=_escaped_within(fallback, TEXT_LIMIT), blocks=tuple(blocks)))
+        messages.append(SlackMessage(text=escaped_within(fallback, TEXT_LIMIT), blocks=tuple(blocks)))
     return messages
-
-
-def render_notice(text: str, *, emoji: str = "warning") -> SlackMessage:
-    """A one-line reply (error, skipped link, help) with a leading `:emoji:`.
-
-    `text` is trusted bot text and may use our own mrkdwn; it is NOT escaped here, so callers must pass
-    any user- or web-supplied part of it (file names, titles, URLs) through `escape`/`link` first.
-    """
-    name = emoji.strip(":") if _EMOJI.fullmatch(emoji.strip(":")) else "warning"
-    body = _shorten(text.strip(), SECTION_LIMIT - len(name) - 3)
-    return SlackMessage(text=_shorten(text.strip(), TEXT_LIMIT), blocks=(_section(f":{name}: {body}"),))
 
 
 def _header_text(doc: Document) -> str:
     """The linked title (links), the title or file name (files), or "Summary of your text", with a
     byline of what is known: site name, author, date (and the file name when a title replaced it)."""
-    if doc.label == PASTED_LABEL and not doc.url:
+    if doc.origin == "pasted":
         return "*Summary of your text*"
     if doc.url:
         title = f"*{link(doc.url, _plain_title(doc).replace('*', ''))}*"  # a "*" would end the bold early
         byline = [doc.site_name, doc.author, doc.date]
     else:
         name = doc.title if doc.title and doc.title.strip() else doc.label
-        title = f":page_facing_up: *{escape(_shorten(' '.join(name.split()), TITLE_LIMIT)).replace('*', '')}*"
+        title = f":page_facing_up: *{escape(shorten(' '.join(name.split()), TITLE_LIMIT)).replace('*', '')}*"
         byline = [doc.label if name != doc.label else None, doc.author, doc.date]
     extra = " · ".join(escape(" ".join(part.split()))[:120] for part in byline if part and part.strip())
     return f"{title}\n{extra}" if extra else title
@@ -112,22 +73,7 @@ def _header_text(doc: Document) -> str:
 def _plain_title(doc: Document) -> str:
     """The source's name for humans: the page title (or URL) for links, the file name, or "your text"."""
     name = (doc.title or doc.label) if doc.url else doc.label
-    return _shorten(" ".join(name.split()) or "the document", TITLE_LIMIT)
-
-
-def _footer_text(summary: Summary, *, notice: str | None = None, pages: int | None = None) -> str:
-    """Source size, the summary's final counts ("6 paragraphs · 352 words"), the model, every note.
-
-    A source with no words but pages (a scanned PDF read as images) is sized in pages."""
-    model = "Offline summary" if summary.model == OFFLINE_MODEL else f"Model: {summary.model}"
-    shape = count(summary.paragraphs, summary.form).describe()
-    size = f"{summary.source_words:,} words"
-    if summary.source_words == 0 and pages:
-        size = f"{pages} scanned page{'s' if pages != 1 else ''}"
-    parts = [f"Source: {size}", f"Summary: {shape}", model, *summary.notes]
-    if notice:
-        parts.append(notice)
-    return _escaped_within(" · ".join(parts), SECTION_LIMIT)
+    return shorten(" ".join(name.split()) or "the document", TITLE_LIMIT)
 
 
 def _bullet_sections(items: tuple[str, ...]) -> list[str]:
@@ -215,32 +161,3 @@ def _chars(block: Block) -> int:
     if isinstance(elements, list):
         return sum(len(str(e.get("text", ""))) for e in elements if isinstance(e, dict))
     return 0
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, at a word boundary when one is near, ending with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - 1)]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
-
-
-def _escaped_within(text: str, limit: int) -> str:
-    """`escape(text)`, shortened before escaping so that the result has at most `limit` characters."""
-    budget = limit
-    while True:
-        escaped = escape(_shorten(text, budget))
-        if len(escaped) <= limit:
-            return escaped
-        budget -= len(escaped) - limit

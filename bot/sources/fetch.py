@@ -1,9 +1,9 @@
 """Download links and Slack files, safely. I/O only: what to do with the bytes is `bot.extract`'s job.
 
-- Every hop of a redirect chain is checked (`bot.netguard.check_url`), and every address a name resolves
-  to is checked at connect time by `GuardedResolver`: the connection can only use addresses that passed,
-  so DNS that changes between a check and the connect cannot slip through.
-- The bot token is attached only for hosts in `Settings.slack_file_hosts`, and dropped on a redirect
+- Every hop of a redirect chain is checked (`bot.sources.netguard.check_url`), and every address a name
+  resolves to is checked at connect time by `GuardedResolver`: the connection can only use addresses
+  that passed, so DNS that changes between a check and the connect cannot slip through.
+- The bot token is attached only for hosts in `FetchLimits.slack_file_hosts`, and dropped on a redirect
   to any other host.
 - Size and time are capped; an HTML sign-in page served instead of a Slack file is reported as such.
 """
@@ -25,8 +25,9 @@ from bot.errors import (
     FilePermissionError,
     TransientError,
 )
-from bot.settings import Settings, netloc_of
+from bot.settings import FetchLimits, netloc_of
 from bot.sources.netguard import PublicTest, check_address, check_url, is_public_ip
+from bot.text import human_size
 
 MAX_REDIRECTS = 5
 USER_AGENT = "summarizer-bot/0.1 (+https://github.com/; Slack summarizer)"
@@ -82,7 +83,7 @@ class GuardedResolver(AbstractResolver):
 
 
 def make_session(
-    settings: Settings,
+    limits: FetchLimits,
     *,
     inner_resolver: AbstractResolver | None = None,
     is_public: PublicTest = is_public_ip,
@@ -93,12 +94,12 @@ def make_session(
     """
     connector = aiohttp.TCPConnector(
         resolver=GuardedResolver(
-            allow_private=settings.allow_private_urls, inner=inner_resolver, is_public=is_public
+            allow_private=limits.allow_private, inner=inner_resolver, is_public=is_public
         ),
         use_dns_cache=False,
         limit=100,
     )
-    timeout = aiohttp.ClientTimeout(total=settings.fetch_timeout_seconds, sock_connect=10)
+    timeout = aiohttp.ClientTimeout(total=limits.timeout_seconds, sock_connect=10)
     return aiohttp.ClientSession(
         connector=connector, timeout=timeout, headers={"User-Agent": USER_AGENT}, trust_env=False
     )
@@ -108,7 +109,7 @@ async def fetch(
     session: aiohttp.ClientSession,
     url: str,
     *,
-    settings: Settings,
+    limits: FetchLimits,
     token: str | None = None,
     accept: str = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
     is_public: PublicTest = is_public_ip,
@@ -120,9 +121,9 @@ async def fetch(
     """
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        trusted = netloc_of(current) in settings.slack_file_hosts
+        trusted = netloc_of(current) in limits.slack_file_hosts
         if not trusted:
-            check_url(current, allow_private=settings.allow_private_urls, is_public=is_public)
+            check_url(current, allow_private=limits.allow_private, is_public=is_public)
         headers = {"Accept": accept}
         if token and trusted:
             headers["Authorization"] = f"Bearer {token}"
@@ -132,7 +133,7 @@ async def fetch(
                     current = urljoin(current, response.headers["Location"])
                     continue
                 _raise_for_status(response.status, response.headers)
-                data = await _read_capped(response, settings.max_download_bytes)
+                data = await _read_capped(response, limits.max_bytes)
                 return Fetched(
                     url=str(response.url), content_type=response.headers.get("Content-Type"), data=data
                 )
@@ -158,15 +159,6 @@ def _raise_for_status(status: int, headers: Any) -> None:
         raise TransientError(f"HTTP {status}", retry_after=hint)
     reason = STATUS_HINTS.get(status, "the site returned an error")
     raise FetchError(f"I couldn't open that link: it returned HTTP {status} ({reason}).")
-
-
-def human_size(size: float) -> str:
-    """`size` bytes as people say it: "900 bytes", "50 KB", "25 MB"."""
-    if size < 1000:
-        return f"{size:.0f} bytes"
-    if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.0f} MB" if size >= 10_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
 async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
@@ -198,12 +190,12 @@ def looks_like_signin_page(fetched: Fetched, *, expected_html: bool) -> bool:
 
 
 async def download_slack_file(
-    session: aiohttp.ClientSession, url: str, *, settings: Settings, expected_html: bool
+    session: aiohttp.ClientSession, url: str, *, limits: FetchLimits, token: str | None, expected_html: bool
 ) -> Fetched:
     """Download a Slack file with the bot token. Raises FilePermissionError on Slack's sign-in page."""
-    if netloc_of(url) not in settings.slack_file_hosts:
+    if netloc_of(url) not in limits.slack_file_hosts:
         raise FetchError("That file is not hosted by Slack, so I won't download it with the bot's token.")
-    fetched = await fetch(session, url, settings=settings, token=settings.slack_bot_token, accept="*/*")
+    fetched = await fetch(session, url, limits=limits, token=token, accept="*/*")
     if looks_like_signin_page(fetched, expected_html=expected_html):
         raise FilePermissionError()
     return fetched

@@ -1,52 +1,59 @@
-"""Summaries from Claude through the `anthropic` async client, streaming, with bounded retries.
+"""Summaries from Claude through the `anthropic` async client, streaming, with bounded retries. The only
+module that imports `anthropic`.
 
-The SDK's own retries are off (max_retries=0) so that this module owns the policy: it caps the wait a
+The SDK's own retries are off (max_retries=0) so that `bot.retry` owns the policy: it caps the wait a
 server may ask for, counts attempts for the user's message, and treats a mid-stream `error` event and a
 dropped stream as retryable (the SDK does not).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
-import random
-from dataclasses import dataclass
+import typing
 
 import anthropic
 import httpx2
 
-from bot.errors import AICredentialsError, ServiceUnavailable, UserFacingError
+from bot.errors import AICredentialsError, ServiceUnavailable, TransientError, UserFacingError
 from bot.models import Document, LengthPlan, SummarySpec
+from bot.retry import RetryPolicy, retrying
 from bot.summary.contract import parse_items
 from bot.summary.prompt import SYSTEM, Part, max_tokens_for, pdf_request, user_message
+from bot.summary.writer import ModelOutput
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STREAM_ERRORS = {"overloaded_error", "api_error", "rate_limit_error", "timeout_error"}
+FALLBACK_MODEL = "claude-sonnet-5-5"
+TIMEOUT_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try: attempts in all, exponential backoff with jitter, a cap on any single wait."""
+def default_model() -> str:
+    """The newest Sonnet in the installed `anthropic` SDK's model list that is not marked deprecated.
 
-    attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 20.0
+    The SDK lists models newest first. Falls back to a fixed id if the SDK layout changes.
+    """
+    try:
+        from anthropic.resources.messages import messages as sdk_messages
+        from anthropic.types.model import Model
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None and retry_after > 0:
-            return min(float(retry_after), self.max_delay)
-        backoff = min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
-        return float(backoff * (0.5 + random.random() / 2))
+        deprecated: dict[str, str] = getattr(sdk_messages, "DEPRECATED_MODELS", {})
+        names = [a for arg in typing.get_args(Model) for a in typing.get_args(arg)]
+        for name in names:
+            if isinstance(name, str) and "sonnet" in name and name not in deprecated:
+                return name
+    except (ImportError, AttributeError):  # pragma: no cover - depends on SDK internals
+        pass
+    return FALLBACK_MODEL
 
 
-@dataclass(frozen=True)
-class ModelOutput:
-    paragraphs: tuple[str, ...]
-    truncated: bool
-    input_tokens: int
-    output_tokens: int
+def make_claude(*, api_key: str, base_url: str | None, model: str | None) -> Claude:
+    """The worker's one Claude client (SDK retries off; `bot.retry` decides), for `model` or the default."""
+    client = anthropic.AsyncAnthropic(
+        api_key=api_key, base_url=base_url, max_retries=0, timeout=TIMEOUT_SECONDS
+    )
+    return Claude(client, model=model or default_model())
 
 
 class Claude:
@@ -94,47 +101,50 @@ class Claude:
 
     async def _stream(self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan) -> ModelOutput:
         """One streamed call with the retry policy; the answer parsed as `plan.form` asks."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                async with self.client.messages.stream(
-                    model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
-                ) as stream:
-                    message = await stream.get_final_message()
-                text = "".join(block.text for block in message.content if block.type == "text")
-                return ModelOutput(
-                    paragraphs=parse_items(text, plan.form),
-                    truncated=message.stop_reason == "max_tokens",
-                    input_tokens=message.usage.input_tokens,
-                    output_tokens=message.usage.output_tokens,
-                )
-            except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
-                log.error("Anthropic rejected the API key: %s", type(exc).__name__)
-                raise AICredentialsError(attempts=attempt) from None
-            except anthropic.BadRequestError as exc:
-                log.warning("Anthropic refused the request: %s", exc.message)
+
+        def give_up(attempts: int, _: TransientError) -> ServiceUnavailable:
+            return ServiceUnavailable(
+                f"The AI service is busy right now (I tried {attempts} times). "
+                "Please try again in a few minutes.",
+                attempts=attempts,
+            )
+
+        attempts = 0
+
+        async def once() -> ModelOutput:
+            nonlocal attempts
+            attempts += 1
+            return await self._call(messages, plan=plan, attempt=attempts)
+
+        return await retrying(once, policy=self.policy, give_up=give_up, what="Anthropic")
+
+    async def _call(
+        self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan, attempt: int
+    ) -> ModelOutput:
+        """One streamed call; SDK errors become ours (TransientError for what a retry may fix)."""
+        try:
+            async with self.client.messages.stream(
+                model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
+            ) as stream:
+                message = await stream.get_final_message()
+        except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
+            log.error("Anthropic rejected the API key: %s", type(exc).__name__)
+            raise AICredentialsError(attempts=attempt) from None
+        except anthropic.BadRequestError as exc:
+            log.warning("Anthropic refused the request: %s", exc.message)
+            raise UserFacingError("The AI service couldn't process this content.") from None
+        except (anthropic.APIStatusError, anthropic.APIConnectionError, httpx2.TransportError) as exc:
+            if isinstance(exc, anthropic.APIStatusError) and not _retryable_status(exc):
+                log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
                 raise UserFacingError("The AI service couldn't process this content.") from None
-            except (
-                anthropic.RateLimitError,
-                anthropic.InternalServerError,
-                anthropic.APIConnectionError,
-                anthropic.APIStatusError,
-                httpx2.TransportError,
-            ) as exc:
-                if isinstance(exc, anthropic.APIStatusError) and not _retryable_status(exc):
-                    log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
-                    raise UserFacingError("The AI service couldn't process this content.") from None
-                if attempt >= self.policy.attempts:
-                    log.warning("giving up on Anthropic after %d attempts: %s", attempt, type(exc).__name__)
-                    raise ServiceUnavailable(
-                        f"The AI service is busy right now (I tried {attempt} times). "
-                        "Please try again in a few minutes.",
-                        attempts=attempt,
-                    ) from None
-                wait = self.policy.delay(attempt, _retry_after(exc))
-                log.info("Anthropic %s, retry %d in %.1fs", type(exc).__name__, attempt, wait)
-                await asyncio.sleep(wait)
+            raise TransientError(type(exc).__name__, retry_after=_retry_after(exc)) from None
+        text = "".join(block.text for block in message.content if block.type == "text")
+        return ModelOutput(
+            paragraphs=parse_items(text, plan.form),
+            truncated=message.stop_reason == "max_tokens",
+            input_tokens=message.usage.input_tokens,
+            output_tokens=message.usage.output_tokens,
+        )
 
 
 def _retryable_status(exc: anthropic.APIStatusError) -> bool:

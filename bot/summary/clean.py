@@ -1,8 +1,9 @@
 """Text hygiene before summarizing: whitespace, run-together sentences, boilerplate lines, sentence spans.
 
-Contract: `clean_text` only normalises whitespace, inserts a space where two sentences were glued together
-(".The", ".”He") and drops short lines that match a boilerplate pattern; every other character of the
-content survives in order. `sentence_spans` never drops or reorders text. Pure: stdlib only.
+Contract: `clean_text` only normalises the text (`bot.text.normalize_text`), inserts a space where two
+sentences were glued together (".The", ".”He") and drops short lines that match a boilerplate pattern;
+every other character of the content survives in order. `sentence_spans` never drops or reorders text.
+Pure: stdlib only.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 
-# Characters that only ever mean "some space" (tabs, no-break and typographic spaces).
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-# Invisible characters that only get in the way (zero-width space, BOM, soft hyphen). ZWJ/ZWNJ are kept:
-# they are meaningful in emoji sequences and in Persian/Indic scripts.
-_INVISIBLE = re.compile(r"[\u200b\ufeff\u00ad]")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+from bot.text import normalize_text
+
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 _TERMINAL = ".!?…"
@@ -76,13 +73,6 @@ _SENTENCE_END = re.compile(r"([.!?…]+|[。！？।؟]+)([\"”’'»)\]]*)")
 _CJK_END = "。！？"
 _QUOTE_OR_BREAK = re.compile('[“„«”»"\n]')
 _MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split it as usual
-
-
-def normalize_whitespace(text: str) -> str:
-    """Unify line breaks and spaces: single spaces, trimmed lines, at most one blank line in a row."""
-    text = _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
 
 def is_boilerplate(line: str) -> bool:
@@ -157,7 +147,7 @@ def _glued_sentence(line: str, i: int) -> bool:
 
 def clean_text(text: str) -> str:
     """Whitespace normalised, glued sentences separated, short boilerplate lines dropped."""
-    kept = [repair_run_together(line) for line in normalize_whitespace(text).split("\n")]
+    kept = [repair_run_together(line) for line in normalize_text(text).split("\n")]
     kept = [line for line in kept if not is_boilerplate(line)]
     return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()
 

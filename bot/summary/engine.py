@@ -1,258 +1,151 @@
-"""From a `Document` and a request to a `Summary`: clean, plan, write (Claude or offline), check the contract.
+"""The one place that decides how a document gets summarized: by Claude when it is configured, within the
+workspace's budget and answering; otherwise offline, with a footer note saying why. Scanned PDFs (no
+text layer) are read by Claude from their page images, within the Messages API's limits.
 
-The only I/O is the injected `Claude` (None means offline, extractive and deterministic). The model's
-answer is counted against the plan (`bot.summary.contract`); when it misses, Claude is asked again with
-the counts, at most `CONTRACT_REVISIONS` times, and the footer says if it still misses. A document over
-the input budget is split on its structure (`bot.summary.chunking`), its parts summarized concurrently
-and then combined: every word is read once, so the input tokens stay near the document's own size plus
-a fixed cost per call.
+Degraded mode: when the AI service keeps failing past its retries or `ai_deadline_seconds`, or rejects
+the credentials, or the daily token budget is spent, the user still gets a summary: the offline
+extractive one, with a note. The engine talks to a `Writer` and a `Budget` protocol, so it imports no
+model SDK and no Redis client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from bot.errors import NoReadableText
-from bot.models import Document, LengthPlan, Summary, SummarySpec, count_words
-from bot.summary.chunking import estimate_tokens, split_document
-from bot.summary.claude import Claude, ModelOutput
-from bot.summary.clean import clean_text, sentence_spans
-from bot.summary.contract import guess_language, problems, same_language
-from bot.summary.offline import summarize_offline
-from bot.summary.plan import TINY_WORDS, plan_length
-from bot.summary.prompt import SYSTEM, Part
+from bot.errors import AICredentialsError, NoReadableText, ScannedDocument, ServiceUnavailable
+from bot.models import OFFLINE_MODEL, Document, Summary, SummarySpec
+from bot.summary.plan import plan_length
+from bot.summary.summarize import (
+    DEFAULT_INPUT_BUDGET_TOKENS,
+    DEFAULT_MAX_INPUT_WORDS,
+    Progress,
+    summarize,
+)
+from bot.summary.writer import Writer
+from bot.text import human_size
 
 log = logging.getLogger(__name__)
-
-OFFLINE = "offline"
-DEFAULT_INPUT_BUDGET_TOKENS = 100_000
-DEFAULT_MAX_INPUT_WORDS = 150_000
-CONTRACT_REVISIONS = 1  # after the first answer, ask again at most this many times
-MAX_CONCURRENT_PARTS = 4
-PART_SHARE = 0.06  # a part's summary is at most this share of the part's words
-PROMPT_OVERHEAD_TOKENS = estimate_tokens(SYSTEM) + 400  # system prompt + request text + tags, per call
-
-Progress = Callable[[str], Awaitable[None]]
+PDF_MAX_PAGES = 100  # the Messages API's limits for a PDF document block
+PDF_MAX_BYTES = 23_000_000  # 32 MB per request: base64 makes 23 MB about 31 MB
+WORDS_PER_SCANNED_PAGE = 250  # what a scanned page is taken to hold when planning the summary's length
 
 
-def truncate_words(text: str, limit: int) -> str:
-    """The first `limit` words of `text`, keeping its line breaks."""
-    count = 0
-    for index, char in enumerate(text):
-        if char.isspace() and index > 0 and not text[index - 1].isspace():
-            count += 1
-            if count >= limit:
-                return text[:index]
-    return text
+class Budget(Protocol):
+    """Model tokens a workspace may spend per day (`bot.queue.limits.TokenBudget` in production)."""
+
+    async def exhausted(self, team: str) -> bool:
+        """True when `team` has used its tokens for today."""
+        ...
+
+    async def spend(self, team: str, tokens: int) -> None:
+        """Record `tokens` used by `team` today."""
+        ...
 
 
-@dataclass
-class _Usage:
-    input_tokens: int = 0
-    output_tokens: int = 0
+@dataclass(frozen=True)
+class Engine:
+    """Summaries for the worker and the CLI: `writer` None means offline only."""
 
-    def add(self, output: ModelOutput) -> None:
-        self.input_tokens += output.input_tokens
-        self.output_tokens += output.output_tokens
+    writer: Writer | None
+    budget: Budget | None = None
+    ai_deadline_seconds: float = 300.0
+    max_input_words: int = DEFAULT_MAX_INPUT_WORDS
+    input_budget_tokens: int = DEFAULT_INPUT_BUDGET_TOKENS
 
+    @property
+    def model(self) -> str:
+        """The model id summaries come from, or "offline"."""
+        return self.writer.model if self.writer is not None else OFFLINE_MODEL
 
-async def summarize(
-    doc: Document,
-    *,
-    spec: SummarySpec,
-    claude: Claude | None,
-    max_input_words: int = DEFAULT_MAX_INPUT_WORDS,
-    input_budget_tokens: int = DEFAULT_INPUT_BUDGET_TOKENS,
-    progress: Progress | None = None,
-) -> Summary:
-    """Summarize `doc` as `spec` asks, within the planner's honest limits. Notes explain any compromise.
-
-    `max_input_words` is a hard safety cap (words beyond it are not read, and the footer says so);
-    `input_budget_tokens` is what one model call may take before the document is split into parts;
-    `progress` receives short texts for the user while a long document is worked through.
-    """
-    text = clean_text(doc.text)
-    words = count_words(text)
-    if words == 0:
-        raise NoReadableText()
-    notes: list[str] = []
-    if words > max_input_words:
-        text = truncate_words(text, max_input_words)
-        notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
-    read = min(words, max_input_words)
-    sentences = len(sentence_spans(text)) if read < 2 * TINY_WORDS else None
-    plan = plan_length(source_words=read, spec=spec, source_sentences=sentences)
-    notes.extend(plan.notes)
-    source_language = guess_language(text[:20_000])
-    if claude is None:
-        return _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
-    cleaned = replace(doc, text=text)
-    usage = _Usage()
-    if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= input_budget_tokens:
-        output, missed = await _write(
-            claude, cleaned, plan=plan, spec=spec, language=source_language, usage=usage
-        )
-    else:
-        output, missed = await _long(
-            claude,
-            cleaned,
-            plan=plan,
-            spec=spec,
-            language=source_language,
-            usage=usage,
-            budget=input_budget_tokens,
-            progress=progress,
-            notes=notes,
-        )
-    if output.truncated:
-        notes.append("the model stopped at its output limit, so the end may be missing")
-    if not output.paragraphs:
-        raise NoReadableText("The AI service returned an empty summary. Please try again.")
-    if missed:
-        notes.append(f"the summary misses the request: {'; '.join(missed)}")
-    return Summary(
-        paragraphs=output.paragraphs,
-        model=claude.model,
-        source_words=words,
-        notes=tuple(notes),
-        tokens_used=usage.input_tokens + usage.output_tokens,
-        form=plan.form,
-        input_tokens=usage.input_tokens,
-    )
-
-
-def _offline(
-    text: str, *, plan: LengthPlan, source_words: int, source_language: str | None, notes: list[str]
-) -> Summary:
-    """The extractive summary, checked against the same contract (it cannot translate, and says so)."""
-    items = summarize_offline(text, plan=plan)
-    if plan.language and not (source_language and same_language(plan.language, source_language)):
-        notes.append(f"asked for {plan.language}; an offline summary keeps the source's language")
-    missed = problems(items, replace(plan, language=None))
-    if missed and items:
-        notes.append(f"the source does not allow the exact shape: {'; '.join(missed)}")
-    return Summary(
-        paragraphs=items, model=OFFLINE, source_words=source_words, notes=tuple(notes), form=plan.form
-    )
-
-
-async def _write(
-    claude: Claude,
-    doc: Document,
-    *,
-    plan: LengthPlan,
-    spec: SummarySpec,
-    language: str | None,
-    usage: _Usage,
-    part: Part | None = None,
-) -> tuple[ModelOutput, list[str]]:
-    """One summary held to the contract: asked again with the counts while it misses (bounded)."""
-    output = await claude.summarize(doc, plan=plan, spec=spec, part=part)
-    usage.add(output)
-    missed = problems(output.paragraphs, plan, source_language=language)
-    for _ in range(CONTRACT_REVISIONS):
-        if not missed or not output.paragraphs:
-            break
-        log.info("summary misses its contract (%s); asking again", "; ".join(missed))
-        retry = await claude.summarize(
-            doc, plan=plan, spec=spec, part=part, draft=output.paragraphs, problems=tuple(missed)
-        )
-        usage.add(retry)
-        again = problems(retry.paragraphs, plan, source_language=language)
-        if retry.paragraphs and len(again) <= len(missed):
-            output, missed = retry, again
-    return output, missed
-
-
-async def _long(
-    claude: Claude,
-    doc: Document,
-    *,
-    plan: LengthPlan,
-    spec: SummarySpec,
-    language: str | None,
-    usage: _Usage,
-    budget: int,
-    progress: Progress | None,
-    notes: list[str],
-) -> tuple[ModelOutput, list[str]]:
-    """Summarize the parts concurrently, then combine them into the requested shape (again if needed)."""
-    text, level = doc.text, 0
-    while True:
-        level += 1
-        parts = split_document(text, max_tokens=budget - PROMPT_OVERHEAD_TOKENS)
-        if level == 1:
-            notes.append(f"long document: summarized in {len(parts)} parts, then combined")
-        summaries = await _parts(claude, doc, parts, plan=plan, spec=spec, usage=usage, progress=progress)
-        text = "\n\n".join(
-            f"Part {n} of {len(parts)}:\n" + "\n\n".join(s) for n, s in enumerate(summaries, 1)
-        )
-        if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= budget or level >= 3:
-            break
-    await _report(progress, f"Long document: combining {len(parts)} parts…")
-    available = sum(count_words(p) for s in summaries for p in s)
-    final = plan
-    if plan.check_words and plan.words > 0.9 * available:
-        final = replace(plan, words=max(10, math.floor(0.9 * available)))
-        notes.append(f"aimed for {final.words:,} words, what the parts' summaries support")
-    combined = replace(doc, text=text)
-    return await _write(
-        claude, combined, plan=final, spec=spec, language=language, usage=usage, part=Part(0, len(parts))
-    )
-
-
-async def _parts(
-    claude: Claude,
-    doc: Document,
-    parts: list[str],
-    *,
-    plan: LengthPlan,
-    spec: SummarySpec,
-    usage: _Usage,
-    progress: Progress | None,
-) -> list[tuple[str, ...]]:
-    """Each part's summary, in order; at most MAX_CONCURRENT_PARTS calls at once."""
-    total = len(parts)
-    gate = asyncio.Semaphore(MAX_CONCURRENT_PARTS)
-    done = 0
-    await _report(progress, f"Long document: summarizing part 1 of {total}…")
-
-    async def one(number: int, part: str) -> tuple[str, ...]:
-        nonlocal done
-        part_words = count_words(part)
-        words = max(30, min(round(1.5 * plan.words / total) + 50, round(PART_SHARE * part_words)))
-        part_plan = LengthPlan(
-            words=words, paragraphs=max(1, min(4, words // 120)), language=plan.language, check_words=False
-        )
-        async with gate:
-            output = await claude.summarize(
-                replace(doc, text=part), plan=part_plan, spec=spec, part=Part(number, total)
+    async def summarize(
+        self, doc: Document, *, spec: SummarySpec, team: str = "", progress: Progress | None = None
+    ) -> Summary:
+        """`doc` summarized as `spec` asks: by the writer when it can, otherwise offline with a note."""
+        writer, note = self.writer, None
+        if writer is not None and self.budget is not None and await self.budget.exhausted(team):
+            writer, note = (
+                None,
+                "today's AI budget for this workspace is used up, so this is an offline summary",
             )
-        usage.add(output)
-        done += 1
-        if done < total:
-            await _report(progress, f"Long document: summarizing part {done + 1} of {total}…")
-        return output.paragraphs
+        if writer is not None:
+            try:
+                async with asyncio.timeout(self.ai_deadline_seconds):
+                    summary = await self._run(doc, spec=spec, writer=writer, progress=progress)
+                await self._spend(team, summary.tokens_used)
+                return summary
+            except ServiceUnavailable as exc:
+                log.warning("AI service unavailable, degrading to offline: %s", exc)
+                note = _degraded_note(exc)
+            except TimeoutError:
+                log.warning("AI deadline passed, degrading to offline")
+                note = "the AI service took too long, so this is an offline extractive summary"
+        summary = await self._run(doc, spec=spec, writer=None)
+        return replace(summary, notes=(note, *summary.notes)) if note else summary
 
-    tasks = [asyncio.create_task(one(n, p)) for n, p in enumerate(parts, 1)]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:  # one part failed (or we were cancelled): stop the others, raise the error as is
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    async def summarize_scanned(
+        self, scanned: ScannedDocument, *, spec: SummarySpec, team: str, label: str, url: str | None
+    ) -> tuple[Document, Summary]:
+        """A PDF with no text layer, read by the writer from the page images.
+
+        Re-raises `scanned` (whose message says it looks like a scan) when offline, and raises
+        NoReadableText when the file is beyond the API's PDF limits.
+        """
+        if self.writer is None:
+            raise scanned
+        if scanned.pages > PDF_MAX_PAGES or len(scanned.data) > PDF_MAX_BYTES:
+            raise NoReadableText(
+                f"This PDF has no text layer (it looks scanned), and at {scanned.pages} pages / "
+                f"{human_size(len(scanned.data))} it is beyond what the AI service reads as images "
+                f"({PDF_MAX_PAGES} pages, {human_size(PDF_MAX_BYTES)})."
+            ) from None
+        doc = Document(
+            text="",
+            kind="pdf",
+            label=label,
+            origin="link" if url else "file",
+            url=url,
+            pages=scanned.pages,
+            notice="no text layer: the AI read the scanned pages",
+        )
+        plan = plan_length(source_words=scanned.pages * WORDS_PER_SCANNED_PAGE, spec=spec)
+        output = await self.writer.summarize_pdf(scanned.data, title=None, plan=plan, spec=spec)
+        summary = Summary(
+            paragraphs=output.paragraphs,
+            model=self.writer.model,
+            source_words=0,
+            notes=plan.notes,
+            form=plan.form,
+            tokens_used=output.input_tokens + output.output_tokens,
+            input_tokens=output.input_tokens,
+        )
+        await self._spend(team, summary.tokens_used)
+        return doc, summary
+
+    async def _run(
+        self, doc: Document, *, spec: SummarySpec, writer: Writer | None, progress: Progress | None = None
+    ) -> Summary:
+        return await summarize(
+            doc,
+            spec=spec,
+            writer=writer,
+            max_input_words=self.max_input_words,
+            input_budget_tokens=self.input_budget_tokens,
+            progress=progress,
+        )
+
+    async def _spend(self, team: str, tokens: int) -> None:
+        if self.budget is not None:
+            await self.budget.spend(team, tokens)
 
 
-async def _report(progress: Progress | None, text: str) -> None:
-    """Tell the user how far a long job is; a failing progress callback never fails the summary."""
-    if progress is None:
-        return
-    try:
-        await progress(text)
-    except Exception:  # progress is cosmetic: log it and carry on
-        log.warning("progress callback failed", exc_info=True)
+def _degraded_note(exc: ServiceUnavailable) -> str:
+    if isinstance(exc, AICredentialsError):
+        return (
+            "the AI service rejected this bot's credentials (an admin should check ANTHROPIC_API_KEY), "
+            "so this is an offline summary"
+        )
+    tried = f" (tried {exc.attempts} times)" if exc.attempts else ""
+    return f"the AI service was unavailable{tried}, so this is an offline extractive summary"

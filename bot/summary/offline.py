@@ -18,8 +18,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.models import LengthPlan, count_words
+from bot.models import LengthPlan
 from bot.summary.clean import sentence_spans
+from bot.text import count_words
 
 MAX_UNIT_WORDS = 60  # longer sentences are cut at clause boundaries into units of about CLAUSE_WORDS
 CLAUSE_WORDS = 40

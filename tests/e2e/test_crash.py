@@ -11,9 +11,10 @@ import pytest
 import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.models import SlackMessage
+from bot.errors import PostInProgress
 from bot.queue.jobs import Job
-from bot.slack.post import PostInProgress, SlackPoster
+from bot.slack.blocks import SlackMessage
+from bot.slack.post import SlackPoster
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack

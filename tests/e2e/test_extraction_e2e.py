@@ -49,7 +49,9 @@ def test_link_to_a_pdf_without_suffix_is_read_as_a_pdf(
     bot: Harness, slack: FakeSlack, claude: FakeAnthropic, web: FakeWeb
 ) -> None:
     """A link served as application/pdf at a path with no .pdf is summarized from the PDF's text layer."""
-    url = web.add("/reports/latest?id=7", make_pdf(PARAGRAPHS, title="Transit report"), "application/pdf")
+    url = web.add(
+        "/reports/latest?id=7", make_pdf(tuple(PARAGRAPHS), title="Transit report"), "application/pdf"
+    )
     event = message_event(f"Report is out <{url}>")
     reply = answer(bot, slack, event)
     assert "Transit report" in json.dumps(reply["blocks"])

@@ -45,7 +45,12 @@ def test_no_duplicates_and_no_losses_under_faults(
     bot = Harness(replace(settings, redis_url=own_redis.url), slack)
     workers: list[subprocess.Popen[bytes]] = []
     stack = contextlib.ExitStack()
-    figures = {"events delivered": 0, "workers killed": 0, "Redis restarts": 0, "API failures injected": 0}
+    figures: dict[str, float] = {
+        "events delivered": 0,
+        "workers killed": 0,
+        "Redis restarts": 0,
+        "API failures injected": 0,
+    }
     try:
         claude.delay(0.4)  # every answer takes a while, so kills land mid-job
         claude.fail_next(status=529, times=3)

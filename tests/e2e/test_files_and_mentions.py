@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from typing import Any
 
 import docx
 
@@ -36,7 +37,7 @@ def section_texts(message: dict[str, object]) -> list[str]:
     return [b["text"]["text"] for b in blocks[1:] if b.get("type") == "section"]
 
 
-def upload(slack: FakeSlack, name: str, content: bytes, mimetype: str, filetype: str) -> dict[str, object]:
+def upload(slack: FakeSlack, name: str, content: bytes, mimetype: str, filetype: str) -> dict[str, Any]:
     file = slack.add_file(name, content, mimetype, filetype)
     return message_event("", subtype="file_share", files=[file])
 
@@ -87,7 +88,7 @@ def test_file_behind_a_foreign_redirect_is_reported_as_a_permission_problem(
     event = upload(slack, "notes.txt", ARTICLE_TEXT.encode(), "text/plain", "text")
     slack.redirect_files_to(web.url)
     web.add(
-        "/files-pri/" + event["files"][0]["id"] + "/download/notes.txt",  # type: ignore[index]
+        "/files-pri/" + event["files"][0]["id"] + "/download/notes.txt",
         "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>",
     )
     (reply,) = bot.round_trip(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from tests.documents import make_image_only_pdf
 from tests.fakes.anthropic_api import FakeAnthropic
@@ -11,7 +12,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.harness import Harness, message_event
 
 
-def upload_scan(slack: FakeSlack) -> tuple[dict[str, object], bytes]:
+def upload_scan(slack: FakeSlack) -> tuple[dict[str, Any], bytes]:
     data = make_image_only_pdf()
     file = slack.add_file("scan.pdf", data, "application/pdf", "pdf")
     return message_event("", subtype="file_share", files=[file]), data

@@ -13,9 +13,9 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.processes.worker import make_socket_handler
+from bot.processes.web import make_socket_handler
 from bot.settings import Settings
-from bot.slack.post import DONE, WORKING
+from bot.slack.blocks import DONE, WORKING
 from tests.articles import article_html
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode

@@ -21,7 +21,7 @@ from tests.redis_server import RedisServer, free_port
 def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-            return response.status == 200
+            return bool(response.status == 200)
     except OSError:
         return False
 
@@ -54,7 +54,7 @@ def test_sigterm_waits_for_acknowledged_events_to_be_queued(
         wait_for(lambda: healthy(url), timeout=20)
         event = message_event("<https://example.com/story>")
         slack.add_message(event["channel"], text=event["text"], user=event["user"], ts=event["ts"])
-        client.execute_command("CLIENT", "PAUSE", "2500", "WRITE")
+        client.execute_command("CLIENT", "PAUSE", "2500", "WRITE")  # type: ignore[no-untyped-call]
         status, _ = signed_post(url + "/slack/events", envelope(event))
         assert status == 200  # acknowledged while the enqueue is stuck behind the paused writes
         time.sleep(0.3)

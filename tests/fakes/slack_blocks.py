@@ -75,21 +75,26 @@ def validate_blocks(blocks: Any) -> None:
             raise _invalid_blocks(f"failed to match all allowed schemas [json-pointer:{at}]")
         if len(str(block.get("block_id", ""))) > 255:
             raise _invalid_blocks(f"must be less than 256 characters [json-pointer:{at}/block_id]")
-        if kind == "section":
-            if "text" not in block and "fields" not in block:
-                raise _invalid_blocks(f"must provide text or fields [json-pointer:{at}]")
-            if "text" in block:
-                _check_text(block["text"], f"{at}/text", 3000)
-            fields = _check_items(block["fields"], f"{at}/fields", 10) if "fields" in block else []
-            for j, item in enumerate(fields):
-                _check_text(item, f"{at}/fields/{j}", 2000)
-        elif kind == "header":
-            _check_text(block.get("text"), f"{at}/text", 150, plain_only=True)
-        elif kind == "markdown":
-            _check_text({"type": "mrkdwn", "text": block.get("text")}, at, 12_000)
-        elif kind == "context":
-            _check_items(block.get("elements"), f"{at}/elements", 10)
-        elif kind == "actions":
-            _check_items(block.get("elements"), f"{at}/elements", 25)
-        elif kind == "image" and len(str(block.get("alt_text", ""))) > 2000:
-            raise _invalid_blocks(f"must be less than 2001 characters [json-pointer:{at}/alt_text]")
+        _validate_block(kind, block, at)
+
+
+def _validate_block(kind: str, block: dict[str, Any], at: str) -> None:
+    """The limits of one block of a known `kind` at JSON pointer `at`."""
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            raise _invalid_blocks(f"must provide text or fields [json-pointer:{at}]")
+        if "text" in block:
+            _check_text(block["text"], f"{at}/text", 3000)
+        fields = _check_items(block["fields"], f"{at}/fields", 10) if "fields" in block else []
+        for j, item in enumerate(fields):
+            _check_text(item, f"{at}/fields/{j}", 2000)
+    elif kind == "header":
+        _check_text(block.get("text"), f"{at}/text", 150, plain_only=True)
+    elif kind == "markdown":
+        _check_text({"type": "mrkdwn", "text": block.get("text")}, at, 12_000)
+    elif kind == "context":
+        _check_items(block.get("elements"), f"{at}/elements", 10)
+    elif kind == "actions":
+        _check_items(block.get("elements"), f"{at}/elements", 25)
+    elif kind == "image" and len(str(block.get("alt_text", ""))) > 2000:
+        raise _invalid_blocks(f"must be less than 2001 characters [json-pointer:{at}/alt_text]")

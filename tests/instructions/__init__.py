@@ -1,1 +1,1 @@
-"""Unit tests for `bot.instructions`."""
+"""Unit tests for `bot.instructions.grammar`."""

@@ -1,1 +1,1 @@
-"""Unit tests for `bot.queue`."""
+"""Unit tests for `bot.queue.stream`."""

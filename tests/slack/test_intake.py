@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.intake import EventContext, find_links, jobs_for_event, plain_text
+from bot.slack.intake import EventContext, jobs_for_event
+from bot.slack.markup import find_links, plain_text
 from tests.paths import FIXTURES
 
 PAYLOADS = FIXTURES / "slack_events"

@@ -8,15 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.models import Document, SlackMessage, Summary
-from bot.slack.render import MAX_MESSAGE_CHARS, escape, link, render_notice, render_summary
+from bot.models import Document, Summary
+from bot.slack.blocks import SlackMessage, escape, link, render_notice
+from bot.slack.render import MAX_MESSAGE_CHARS, render_summary
 
 WJ = "\u2060"
 URL_DOC = Document(
     text="x", kind="html", label="https://example.com/a", title="Leaders agree", url="https://example.com/a"
 )
 FILE_DOC = Document(text="x", kind="pdf", label="report_2025.pdf")
-TEXT_DOC = Document(text="x", kind="text", label="your text")
+TEXT_DOC = Document(text="x", kind="text", label="your text", origin="pasted")
 
 
 @pytest.mark.parametrize(

@@ -56,8 +56,8 @@ class FakeDNS(AbstractResolver):
 
 
 async def get(url: str, dns: FakeDNS | None = None, **kwargs: object) -> bytes:
-    async with make_session(SETTINGS, inner_resolver=dns, is_public=PUBLIC) as session:
-        fetched = await fetch(session, url, settings=SETTINGS, is_public=PUBLIC, **kwargs)  # type: ignore[arg-type]
+    async with make_session(SETTINGS.fetch_limits, inner_resolver=dns, is_public=PUBLIC) as session:
+        fetched = await fetch(session, url, limits=SETTINGS.fetch_limits, is_public=PUBLIC, **kwargs)  # type: ignore[arg-type]
         return fetched.data
 
 
@@ -167,9 +167,19 @@ async def test_token_goes_to_the_slack_file_host_only(site: FakeWeb) -> None:
         site.add("/files-pri/F1/a.txt", "mine", content_type="text/plain")
         site.redirect("/files-pri/F2/b.txt", other.url_for("/landing"))
         settings = replace(SETTINGS, slack_api_url=site.url + "/api/", allow_private_urls=True)
-        async with make_session(settings) as session:
-            await fetch(session, site.url_for("/files-pri/F1/a.txt"), settings=settings, token="xoxb-secret")
-            await fetch(session, site.url_for("/files-pri/F2/b.txt"), settings=settings, token="xoxb-secret")
+        async with make_session(settings.fetch_limits) as session:
+            await fetch(
+                session,
+                site.url_for("/files-pri/F1/a.txt"),
+                limits=settings.fetch_limits,
+                token="xoxb-secret",
+            )
+            await fetch(
+                session,
+                site.url_for("/files-pri/F2/b.txt"),
+                limits=settings.fetch_limits,
+                token="xoxb-secret",
+            )
         assert [r.headers.get("authorization") for r in site.requests] == ["Bearer xoxb-secret"] * 2
         assert "authorization" not in other.requests[0].headers
     finally:

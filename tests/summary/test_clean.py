@@ -12,10 +12,10 @@ from bot.instructions.grammar import parse_request
 from bot.summary.clean import (
     clean_text,
     is_boilerplate,
-    normalize_whitespace,
     sentence_spans,
     split_sentences,
 )
+from bot.text import normalize_text
 from tests.paths import SEED_REQUEST
 
 SEED = SEED_REQUEST
@@ -175,12 +175,6 @@ def test_content_kept(line: str) -> None:
     assert clean_text(line) == line
 
 
-def test_whitespace_normalised() -> None:
-    """Tabs, no-break spaces, CRLF, zero-width spaces and runs of blank lines are tidied up."""
-    text = "  Hello\u00a0\u00a0world\t!\r\n\r\n\r\n\r\nSecond\u200b line  \u2028Third"
-    assert normalize_whitespace(text) == "Hello world !\n\nSecond line\nThird"
-
-
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
@@ -220,6 +214,6 @@ _INVISIBLE = "\u200b\ufeff\u00ad"
 def test_clean_text_only_drops_boilerplate(text: str) -> None:
     """Cleaning keeps every non-whitespace character except those of dropped boilerplate lines."""
     cleaned = clean_text(text)
-    kept = [line for line in normalize_whitespace(text).split("\n") if not is_boilerplate(line)]
+    kept = [line for line in normalize_text(text).split("\n") if not is_boilerplate(line)]
     assert _squeeze(cleaned) == _squeeze("".join(kept))
     assert clean_text(cleaned) == cleaned

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.models import LengthPlan
-from bot.summary.contract import count, guess_language, parse_items, problems, word_window
+from bot.summary.contract import count, parse_items, problems, word_window
+from bot.summary.language import guess_language
 
 _WORDS = st.sampled_from(["alpha", "beta", "gamma", "delta", "leaders", "agreed", "summit", "budget"])
 _SENTENCE = st.lists(_WORDS, min_size=3, max_size=12).map(lambda w: " ".join(w).capitalize() + ".")
@@ -42,7 +43,7 @@ def test_sentence_round_trip(sentences: list[str]) -> None:
 def test_parsing_and_counting_never_raise(text: str) -> None:
     """Any model answer parses and counts in every form."""
     for form in ("paragraphs", "bullets", "sentences"):
-        count(parse_items(text, form), form)  # type: ignore[arg-type]
+        count(parse_items(text, form), form)
     guess_language(text)
 
 

@@ -1,4 +1,4 @@
-"""Tests for `bot.summary.engine` with the fake Messages API: contract revisions, long documents, progress."""
+"""`bot.summary.summarize` with the fake Messages API: contract revisions, long documents, progress."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from bot.models import Document, SummarySpec
 from bot.summary.claude import Claude
-from bot.summary.engine import summarize
+from bot.summary.summarize import summarize
 from tests.articles import PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens
 
@@ -36,7 +36,7 @@ async def test_long_document_reports_progress_and_bounds_tokens(claude: FakeAnth
     summary = await summarize(
         doc,
         spec=SummarySpec(paragraphs=3),
-        claude=_claude(claude),
+        writer=_claude(claude),
         input_budget_tokens=4000,
         progress=progress,
     )
@@ -58,7 +58,7 @@ async def test_a_failing_progress_callback_does_not_fail_the_summary(claude: Fak
 
     doc = Document(text=_report(20), kind="markdown", label="report.md")
     summary = await summarize(
-        doc, spec=SummarySpec(), claude=_claude(claude), input_budget_tokens=4000, progress=broken
+        doc, spec=SummarySpec(), writer=_claude(claude), input_budget_tokens=4000, progress=broken
     )
     assert summary.paragraphs
 
@@ -67,7 +67,7 @@ async def test_revision_is_bounded(claude: FakeAnthropic) -> None:
     """A model that keeps missing is asked again once, and the footer note says what is still off."""
     claude.script("Only one paragraph.", "Still one paragraph.")
     doc = Document(text="\n\n".join(PARAGRAPHS), kind="text", label="your text")
-    summary = await summarize(doc, spec=SummarySpec(paragraphs=4), claude=_claude(claude))
+    summary = await summarize(doc, spec=SummarySpec(paragraphs=4), writer=_claude(claude))
     assert len(claude.requests) == 2
     assert "the summary misses the request: it has 1 paragraph, not 4" in summary.notes
 
@@ -75,7 +75,7 @@ async def test_revision_is_bounded(claude: FakeAnthropic) -> None:
 async def test_tiny_source_gets_a_gist_offline() -> None:
     """A one-sentence text is answered with itself as the gist and a note that it is already short."""
     doc = Document(text="The council approved the transit plan on Tuesday.", kind="text", label="your text")
-    summary = await summarize(doc, spec=SummarySpec(words=300), claude=None)
+    summary = await summarize(doc, spec=SummarySpec(words=300), writer=None)
     assert summary.paragraphs == ("The council approved the transit plan on Tuesday.",)
     assert summary.notes[0].startswith("the text is already short (8 words)")
 
@@ -84,5 +84,5 @@ async def test_tiny_source_gets_a_gist_offline() -> None:
 async def test_offline_says_it_cannot_translate(language: str) -> None:
     """Asked for another language, the offline summary keeps the source's and says so."""
     doc = Document(text="\n\n".join(PARAGRAPHS), kind="text", label="your text")
-    summary = await summarize(doc, spec=SummarySpec(language=language), claude=None)
+    summary = await summarize(doc, spec=SummarySpec(language=language), writer=None)
     assert f"asked for {language}; an offline summary keeps the source's language" in summary.notes

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.instructions.grammar import parse_request
-from bot.models import LengthPlan, SummarySpec, count_words
+from bot.models import LengthPlan, SummarySpec
 from bot.summary.clean import clean_text
 from bot.summary.offline import summarize_offline
 from bot.summary.plan import plan_length
+from bot.text import count_words
 from tests.paths import SEED_REQUEST
 
 SEED = SEED_REQUEST

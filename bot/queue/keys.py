@@ -1,0 +1,68 @@
+"""Every Redis key the bot uses, and how long each lives. Nothing else spells a key. Stdlib only.
+
+| key                                             | type    | lifetime                | written by          |
+| ----------------------------------------------- | ------- | ----------------------- | ------------------- |
+| `summarizer:jobs` (group `workers`)             | stream  | entries until acked     | web (XADD), worker  |
+| `summarizer:job:<id>`                           | string  | `KEY_TTL` (7 days)      | web: the dedupe key |
+| `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
+| `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
+| `summarizer:job:<id>:post-lock`                 | string  | `POST_LOCK_SECONDS`     | worker, posting     |
+| `summarizer:msg:<team>:<channel>:<ts>:pending`  | set     | `KEY_TTL`               | web, worker (⏳/✅)  |
+| `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
+| `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
+"""
+
+from __future__ import annotations
+
+STREAM = "summarizer:jobs"
+GROUP = "workers"
+KEY_TTL = 7 * 24 * 3600  # job, marker and per-message keys: longer than any retry or redelivery
+POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) takes
+RATE_WINDOW_SECONDS = 3600
+TOKENS_TTL = 2 * 24 * 3600
+JOB_PREFIX = "summarizer:job:"
+
+
+def job(job_id: str) -> str:
+    """A job's dedupe key: set (with the stream entry, atomically) when it is first queued."""
+    return f"{JOB_PREFIX}{job_id}"
+
+
+def attempts(job_id: str) -> str:
+    """How many times a worker started the job."""
+    return f"{job(job_id)}:attempts"
+
+
+def posted(job_id: str) -> str:
+    """Set once every part of the job's reply is in the thread."""
+    return f"{job(job_id)}:posted"
+
+
+def posting(job_id: str) -> str:
+    """Set before a post is attempted: a re-run must look in the thread before posting again."""
+    return f"{job(job_id)}:posting"
+
+
+def post_lock(job_id: str) -> str:
+    """Held by the one worker posting the job's reply."""
+    return f"{job(job_id)}:post-lock"
+
+
+def message_pending(*, team: str, channel: str, ts: str) -> str:
+    """The unfinished job ids of one Slack message (drives the ⏳ → ✅ reaction swap)."""
+    return f"summarizer:msg:{team}:{channel}:{ts}:pending"
+
+
+def rate(*, scope: str, team: str, who: str, window: int) -> str:
+    """New jobs counted for a user or a channel (`scope`) in one hourly `window`."""
+    return f"summarizer:rate:{scope}:{team}:{who}:{window}"
+
+
+def rate_told(rate_key: str) -> str:
+    """Set once the refused user was told about the limit in this window."""
+    return f"{rate_key}:told"
+
+
+def tokens(*, team: str, day: str) -> str:
+    """Claude tokens a workspace used on `day` (YYYY-MM-DD, UTC)."""
+    return f"summarizer:tokens:{team}:{day}"

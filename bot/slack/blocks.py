@@ -1,0 +1,99 @@
+"""Block Kit building blocks: escaping, safe links, sections, and the one-line notice. Pure: stdlib only.
+
+Contract: every text that did not come from this bot (titles, file names, URLs, paragraphs, notes) goes
+through `escape`/`link`, so nothing from a page, a file or the model can ping `@channel` or inject a link.
+Light on purpose: the web process builds its notices with this module alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SECTION_LIMIT = 3000  # section text, and context element text
+TEXT_LIMIT = 3000  # the notification fallback
+
+_PINGS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_EMOJI = re.compile(r"[a-z0-9_+'-]{1,64}")
+_URL_UNSAFE = re.compile(r"[|<>\s\x00-\x1f\x7f]")
+_LABEL_SPACE = re.compile(r"\s+")
+
+Block = dict[str, object]
+WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"  # reactions on the asking message
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One message to post: Block Kit `blocks` and the plain `text` fallback shown in notifications."""
+
+    text: str
+    blocks: tuple[dict[str, object], ...]
+
+
+def escape(text: str) -> str:
+    """`text` safe inside mrkdwn: `& < >` as entities (so `<!channel>`, `<@U…>`, `<url|x>` stay literal).
+
+    As defence in depth the bare words "@channel", "@here" and "@everyone" get a word joiner after the
+    "@" ("@\u2060channel"), which reads the same but can never become a mention, even with `link_names`.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _PINGS.sub("@\u2060\\1", text)
+
+
+def link(url: str, label: str) -> str:
+    """A safe `<url|label>` for an http(s) URL; just the escaped label for any other URL.
+
+    In the URL, `|`, `<`, `>`, whitespace and control characters are percent-encoded; the label is
+    escaped, single-line, and its `|` replaced by "¦" (a `|` would end the label early).
+    """
+    clean_label = _LABEL_SPACE.sub(" ", escape(label)).replace("|", "¦").strip()
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return clean_label
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return clean_label
+    safe = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+    return f"<{safe}|{clean_label}>" if clean_label else f"<{safe}>"
+
+
+def render_notice(text: str, *, emoji: str = "warning") -> SlackMessage:
+    """A one-line reply (error, skipped link, help) with a leading `:emoji:`.
+
+    `text` is trusted bot text and may use our own mrkdwn; it is NOT escaped here, so callers must pass
+    any user- or web-supplied part of it (file names, titles, URLs) through `escape`/`link` first.
+    """
+    name = emoji.strip(":") if _EMOJI.fullmatch(emoji.strip(":")) else "warning"
+    body = shorten(text.strip(), SECTION_LIMIT - len(name) - 3)
+    return SlackMessage(text=shorten(text.strip(), TEXT_LIMIT), blocks=(section(f":{name}: {body}"),))
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary when one is near, ending with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def escaped_within(text: str, limit: int) -> str:
+    """`escape(text)`, shortened before escaping so that the result has at most `limit` characters."""
+    budget = limit
+    while True:
+        escaped = escape(shorten(text, budget))
+        if len(escaped) <= limit:
+            return escaped
+        budget -= len(escaped) - limit

@@ -1,0 +1,259 @@
+"""From a `Document` and a request to a `Summary`: clean, plan, write (Claude or offline), check the contract.
+
+The only I/O is the injected `Writer` (None means offline, extractive and deterministic). The model's
+answer is counted against the plan (`bot.summary.contract`); when it misses, the writer is asked again
+with the counts, at most `CONTRACT_REVISIONS` times, and the footer says if it still misses. A document over
+the input budget is split on its structure (`bot.summary.chunking`), its parts summarized concurrently
+and then combined: every word is read once, so the input tokens stay near the document's own size plus
+a fixed cost per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from bot.errors import NoReadableText
+from bot.models import OFFLINE_MODEL, Document, LengthPlan, Summary, SummarySpec
+from bot.summary.chunking import estimate_tokens, split_document
+from bot.summary.clean import clean_text, sentence_spans
+from bot.summary.contract import problems
+from bot.summary.language import guess_language, same_language
+from bot.summary.offline import summarize_offline
+from bot.summary.plan import TINY_WORDS, plan_length
+from bot.summary.prompt import SYSTEM, Part
+from bot.summary.writer import ModelOutput, Writer
+from bot.text import count_words
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INPUT_BUDGET_TOKENS = 100_000
+DEFAULT_MAX_INPUT_WORDS = 150_000
+CONTRACT_REVISIONS = 1  # after the first answer, ask again at most this many times
+MAX_CONCURRENT_PARTS = 4
+PART_SHARE = 0.06  # a part's summary is at most this share of the part's words
+PROMPT_OVERHEAD_TOKENS = estimate_tokens(SYSTEM) + 400  # system prompt + request text + tags, per call
+
+Progress = Callable[[str], Awaitable[None]]
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """The first `limit` words of `text`, keeping its line breaks."""
+    count = 0
+    for index, char in enumerate(text):
+        if char.isspace() and index > 0 and not text[index - 1].isspace():
+            count += 1
+            if count >= limit:
+                return text[:index]
+    return text
+
+
+@dataclass
+class _Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def add(self, output: ModelOutput) -> None:
+        self.input_tokens += output.input_tokens
+        self.output_tokens += output.output_tokens
+
+
+async def summarize(
+    doc: Document,
+    *,
+    spec: SummarySpec,
+    writer: Writer | None,
+    max_input_words: int = DEFAULT_MAX_INPUT_WORDS,
+    input_budget_tokens: int = DEFAULT_INPUT_BUDGET_TOKENS,
+    progress: Progress | None = None,
+) -> Summary:
+    """Summarize `doc` as `spec` asks, within the planner's honest limits. Notes explain any compromise.
+
+    `max_input_words` is a hard safety cap (words beyond it are not read, and the footer says so);
+    `input_budget_tokens` is what one model call may take before the document is split into parts;
+    `progress` receives short texts for the user while a long document is worked through.
+    """
+    text = clean_text(doc.text)
+    words = count_words(text)
+    if words == 0:
+        raise NoReadableText()
+    notes: list[str] = []
+    if words > max_input_words:
+        text = truncate_words(text, max_input_words)
+        notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
+    read = min(words, max_input_words)
+    sentences = len(sentence_spans(text)) if read < 2 * TINY_WORDS else None
+    plan = plan_length(source_words=read, spec=spec, source_sentences=sentences)
+    notes.extend(plan.notes)
+    source_language = guess_language(text[:20_000])
+    if writer is None:
+        return _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
+    cleaned = replace(doc, text=text)
+    usage = _Usage()
+    if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= input_budget_tokens:
+        output, missed = await _write(
+            writer, cleaned, plan=plan, spec=spec, language=source_language, usage=usage
+        )
+    else:
+        output, missed = await _long(
+            writer,
+            cleaned,
+            plan=plan,
+            spec=spec,
+            language=source_language,
+            usage=usage,
+            budget=input_budget_tokens,
+            progress=progress,
+            notes=notes,
+        )
+    if output.truncated:
+        notes.append("the model stopped at its output limit, so the end may be missing")
+    if not output.paragraphs:
+        raise NoReadableText("The AI service returned an empty summary. Please try again.")
+    if missed:
+        notes.append(f"the summary misses the request: {'; '.join(missed)}")
+    return Summary(
+        paragraphs=output.paragraphs,
+        model=writer.model,
+        source_words=words,
+        notes=tuple(notes),
+        tokens_used=usage.input_tokens + usage.output_tokens,
+        form=plan.form,
+        input_tokens=usage.input_tokens,
+    )
+
+
+def _offline(
+    text: str, *, plan: LengthPlan, source_words: int, source_language: str | None, notes: list[str]
+) -> Summary:
+    """The extractive summary, checked against the same contract (it cannot translate, and says so)."""
+    items = summarize_offline(text, plan=plan)
+    if plan.language and not (source_language and same_language(plan.language, source_language)):
+        notes.append(f"asked for {plan.language}; an offline summary keeps the source's language")
+    missed = problems(items, replace(plan, language=None))
+    if missed and items:
+        notes.append(f"the source does not allow the exact shape: {'; '.join(missed)}")
+    return Summary(
+        paragraphs=items, model=OFFLINE_MODEL, source_words=source_words, notes=tuple(notes), form=plan.form
+    )
+
+
+async def _write(
+    writer: Writer,
+    doc: Document,
+    *,
+    plan: LengthPlan,
+    spec: SummarySpec,
+    language: str | None,
+    usage: _Usage,
+    part: Part | None = None,
+) -> tuple[ModelOutput, list[str]]:
+    """One summary held to the contract: asked again with the counts while it misses (bounded)."""
+    output = await writer.summarize(doc, plan=plan, spec=spec, part=part)
+    usage.add(output)
+    missed = problems(output.paragraphs, plan, source_language=language)
+    for _ in range(CONTRACT_REVISIONS):
+        if not missed or not output.paragraphs:
+            break
+        log.info("summary misses its contract (%s); asking again", "; ".join(missed))
+        retry = await writer.summarize(
+            doc, plan=plan, spec=spec, part=part, draft=output.paragraphs, problems=tuple(missed)
+        )
+        usage.add(retry)
+        again = problems(retry.paragraphs, plan, source_language=language)
+        if retry.paragraphs and len(again) <= len(missed):
+            output, missed = retry, again
+    return output, missed
+
+
+async def _long(
+    writer: Writer,
+    doc: Document,
+    *,
+    plan: LengthPlan,
+    spec: SummarySpec,
+    language: str | None,
+    usage: _Usage,
+    budget: int,
+    progress: Progress | None,
+    notes: list[str],
+) -> tuple[ModelOutput, list[str]]:
+    """Summarize the parts concurrently, then combine them into the requested shape (again if needed)."""
+    text, level = doc.text, 0
+    while True:
+        level += 1
+        parts = split_document(text, max_tokens=budget - PROMPT_OVERHEAD_TOKENS)
+        if level == 1:
+            notes.append(f"long document: summarized in {len(parts)} parts, then combined")
+        summaries = await _parts(writer, doc, parts, plan=plan, spec=spec, usage=usage, progress=progress)
+        text = "\n\n".join(
+            f"Part {n} of {len(parts)}:\n" + "\n\n".join(s) for n, s in enumerate(summaries, 1)
+        )
+        if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= budget or level >= 3:
+            break
+    await _report(progress, f"Long document: combining {len(parts)} parts…")
+    available = sum(count_words(p) for s in summaries for p in s)
+    final = plan
+    if plan.check_words and plan.words > 0.9 * available:
+        final = replace(plan, words=max(10, math.floor(0.9 * available)))
+        notes.append(f"aimed for {final.words:,} words, what the parts' summaries support")
+    combined = replace(doc, text=text)
+    return await _write(
+        writer, combined, plan=final, spec=spec, language=language, usage=usage, part=Part(0, len(parts))
+    )
+
+
+async def _parts(
+    writer: Writer,
+    doc: Document,
+    parts: list[str],
+    *,
+    plan: LengthPlan,
+    spec: SummarySpec,
+    usage: _Usage,
+    progress: Progress | None,
+) -> list[tuple[str, ...]]:
+    """Each part's summary, in order; at most MAX_CONCURRENT_PARTS calls at once."""
+    total = len(parts)
+    gate = asyncio.Semaphore(MAX_CONCURRENT_PARTS)
+    done = 0
+    await _report(progress, f"Long document: summarizing part 1 of {total}…")
+
+    async def one(number: int, part: str) -> tuple[str, ...]:
+        nonlocal done
+        part_words = count_words(part)
+        words = max(30, min(round(1.5 * plan.words / total) + 50, round(PART_SHARE * part_words)))
+        part_plan = LengthPlan(
+            words=words, paragraphs=max(1, min(4, words // 120)), language=plan.language, check_words=False
+        )
+        async with gate:
+            output = await writer.summarize(
+                replace(doc, text=part), plan=part_plan, spec=spec, part=Part(number, total)
+            )
+        usage.add(output)
+        done += 1
+        if done < total:
+            await _report(progress, f"Long document: summarizing part {done + 1} of {total}…")
+        return output.paragraphs
+
+    tasks = [asyncio.create_task(one(n, p)) for n, p in enumerate(parts, 1)]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:  # one part failed (or we were cancelled): stop the others, raise the error as is
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _report(progress: Progress | None, text: str) -> None:
+    """Tell the user how far a long job is; a failing progress callback never fails the summary."""
+    if progress is None:
+        return
+    try:
+        await progress(text)
+    except Exception:  # progress is cosmetic: log it and carry on
+        log.warning("progress callback failed", exc_info=True)

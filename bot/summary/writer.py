@@ -1,0 +1,48 @@
+"""The contract between the summary engine and a model that writes: one small protocol, and what a
+call returns. `bot.summary.claude` is its one real implementation (and the only module that imports
+`anthropic`); tests talk to it through a fake Messages API server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.models import Document, LengthPlan, SummarySpec
+from bot.summary.prompt import Part
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    """One answer: its items parsed as the plan's form, whether it hit the output limit, and its usage."""
+
+    paragraphs: tuple[str, ...]
+    truncated: bool
+    input_tokens: int
+    output_tokens: int
+
+
+class Writer(Protocol):
+    """A model that writes summaries. Raises `ServiceUnavailable` (or its `AICredentialsError`) when the
+    service keeps failing, `UserFacingError` when it refuses the content."""
+
+    model: str
+
+    async def summarize(
+        self,
+        doc: Document,
+        *,
+        plan: LengthPlan,
+        spec: SummarySpec,
+        part: Part | None = None,
+        draft: tuple[str, ...] = (),
+        problems: tuple[str, ...] = (),
+    ) -> ModelOutput:
+        """One summary of `doc` (or of one `part` of it, or a revision of `draft` fixing `problems`)."""
+        ...
+
+    async def summarize_pdf(
+        self, data: bytes, *, title: str | None, plan: LengthPlan, spec: SummarySpec
+    ) -> ModelOutput:
+        """A summary of a PDF read from its page images (a scan with no text layer)."""
+        ...
