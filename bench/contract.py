@@ -5,8 +5,8 @@ Usage: python bench/contract.py [--extraction-data DIR] [--long-words N] [--budg
 
 Pairs every instruction in `bench/data/contract/cases.json` with every document there (plus, when the
 shared extraction data is present, its articles of 300+ words), plans and summarizes offline, and checks
-the result with `bot.contract.problems`. The long-document part runs `bot.summarize.summarize` on a
-synthetic report with a counting stand-in for Claude (no network): it answers with the offline summary and
+the result with `bot.summary.contract.problems`. The long-document part runs `summarize` on a
+synthetic report with a counting `Writer` (no network): it answers with the offline summary and
 counts input tokens as the fake Messages API does (characters / 4). Prints figures; never fails.
 """
 
@@ -43,7 +43,7 @@ def chars_over_4(text: str) -> int:
 
 
 class CountingModel:
-    """A stand-in for `bot.claude.Claude`: offline output, input tokens counted like the fake API."""
+    """A `Writer` stand-in: offline output, input tokens counted like the fake API."""
 
     model = "counting-stand-in"
 

@@ -2,8 +2,9 @@
 
 Usage: python bench/extraction.py [DATA_DIR] [--limit N]
 
-DATA_DIR (default: ../shared/data/extraction from the repo root) holds `html/<id>.html.gz` and
-`ground-truth.json` (`{id: {"articleBody": ..., "url": ...}}`). The metric is the benchmark's own:
+DATA_DIR (default: ../shared/data/extraction beside the repository, when there is one) holds
+`html/<id>.html.gz` and `ground-truth.json` (`{id: {"articleBody": ..., "url": ...}}`): the public
+scrapinghub/article-extraction-benchmark, which is not shipped here. The metric is the benchmark's own:
 `\\w+` tokens, 4-token shingles counted as multisets, tp/fp/fn normalised per page, precision and recall
 averaged over pages, F1 from those means. Prints figures; never fails on a slow machine.
 """
@@ -119,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id)")
     args = parser.parse_args(argv)
     if not (args.data_dir / "ground-truth.json").is_file():
-        print(f"no ground-truth.json in {args.data_dir}: pass the data set's folder", file=sys.stderr)
+        print(
+            f"no ground-truth.json in {args.data_dir}. This bench needs the article-extraction-benchmark\n"
+            "(github.com/scrapinghub/article-extraction-benchmark, MIT licence): its html/ folder and\n"
+            "ground-truth.json. Pass that folder as DATA_DIR.",
+            file=sys.stderr,
+        )
         return 2
     tallies = run(args.data_dir, limit=args.limit)
     pages = len(tallies[0].scores)

@@ -100,12 +100,13 @@ class Settings:
     )  # fmt: skip
     anthropic_base_url: str | None = setting(
         None, env="ANTHROPIC_BASE_URL", kind="url", group=_AI, shown="Anthropic's",
-        doc="Messages API base URL.",
+        doc="Messages API base URL; unset, Anthropic's own.",
     )  # fmt: skip
     anthropic_model: str | None = setting(
         None, env="ANTHROPIC_MODEL", kind="text", group=_AI,
-        shown="the newest Sonnet the installed SDK lists and does not mark deprecated",
-        doc="Model id.",
+        shown="newest Sonnet in the SDK",
+        doc="Model id; unset, the newest Sonnet the installed `anthropic` SDK lists and does not mark "
+        "deprecated.",
     )  # fmt: skip
     redis_url: str | None = setting(
         None, env="REDIS_URL", kind="url", schemes=("redis", "rediss", "unix"), group=_REDIS,

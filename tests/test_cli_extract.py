@@ -123,3 +123,15 @@ def test_settings_map_limits_onto_extract_limits() -> None:
     assert (limits.max_pages, limits.max_rows, limits.max_unpacked_bytes) == (7, 20, 1_000_000)
     with pytest.raises(Exception, match="SUMMARIZER_MAX_ROWS"):
         Settings.from_env({"SUMMARIZER_MAX_ROWS": "0"})
+
+
+def test_text_file_keeps_zwnj_words_and_emoji_sequences_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """«می‌خواهم» (with its ZWNJ) and 👩‍💻 (with its ZWJ) come out exactly as they went in."""
+    text = "من می\u200cخواهم این را بخوانم.\n\nThe 👩\u200d💻 emoji is one character sequence, not two."
+    path = tmp_path / "notes.txt"
+    path.write_bytes(text.encode("utf-8"))
+    status, out, err = run_cli(capsys, str(path))
+    assert (status, err) == (0, "")
+    assert out.encode("utf-8") == text.encode("utf-8") + b"\n"

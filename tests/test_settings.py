@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +14,9 @@ from bot.errors import ConfigError
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, SlackFile
 from bot.settings import DEFAULT_SLACK_API_URL, Settings
+from bot.settings_docs import env_example, markdown_table
 from bot.summary.claude import default_model
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def test_defaults_need_nothing() -> None:
@@ -108,3 +110,36 @@ def test_job_json_round_trip() -> None:
         spec=SummarySpec(words=200, paragraphs=2, style_notes=("for executives",)),
     )
     assert Job.from_json(job.to_json()) == job
+
+
+def test_every_setting_is_declared_with_its_variable_and_description() -> None:
+    """Each field names its environment variable and says what it does; variables are unique."""
+    specs = dataclasses.fields(Settings)
+    names = [spec.metadata["env"] for spec in specs]
+    assert len(set(names)) == len(names) == len(specs)
+    assert all(spec.metadata["doc"].strip().endswith(".") for spec in specs)
+
+
+def test_env_example_and_readme_are_generated_from_the_declarations() -> None:
+    """`.env.example` and the README's settings table are what `make docs` writes from `Settings`."""
+    assert (ROOT / ".env.example").read_text(encoding="utf-8") == env_example(), "run `make docs`"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "run `make docs`"
+
+
+def test_defaults_written_in_env_example_parse_back_to_the_defaults() -> None:
+    """Uncommenting every default line of `.env.example` changes nothing."""
+    env = {}
+    for line in env_example().splitlines():
+        match = re.fullmatch(r"# ([A-Z_]+)=(.+)", line)
+        if match:
+            env[match.group(1)] = match.group(2)
+    assert len(env) > 20
+    assert Settings.from_env(env) == Settings()
+
+
+def test_limits_objects_carry_the_settings() -> None:
+    """I/O code gets small limit objects, built from the settings, instead of the whole Settings."""
+    s = Settings.from_env({"SUMMARIZER_MAX_PAGES": "7", "SUMMARIZER_MAX_DOWNLOAD_BYTES": "5000"})
+    assert s.extract_limits.max_pages == 7 and s.fetch_limits.max_bytes == 5000
+    assert s.fetch_limits.slack_file_hosts == s.slack_file_hosts

@@ -1,4 +1,4 @@
-"""What the user asked for, and how long the summary will really be.
+"""The instruction grammar: pasted text → what the person asked for (`SummarySpec`) and the content.
 
 Contract: `parse_request` splits pasted text into a `SummarySpec` and the content; it never raises and never
 loses text (the instruction it removes is the first line or leading sentence, and only when that reads as an

@@ -3,5 +3,5 @@
 Owns: `keys` (every Redis key and its lifetime), `jobs` (the `Job` record and its id), `stream` (enqueue,
 read, lease, reclaim, ack), `connect` (REDIS_URL or the embedded server), `limits` (rate limits and the
 token budget). May import: the kernel and redis; never Slack, Anthropic, HTTP or parser code. The web
-process uses only the synchronous side, so `redis.asyncio` is imported by the worker alone.
+process uses the synchronous side (`SyncQueue`, `RateLimiter`), the worker the asyncio one.
 """

@@ -34,7 +34,7 @@ class RedisTarget:
         return redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
 
     def async_client(self) -> aioredis.Redis:
-        import redis.asyncio as aioredis  # only the worker needs it
+        import redis.asyncio as aioredis
 
         if self.url:
             return aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)

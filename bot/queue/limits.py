@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.queue import keys
 
-if TYPE_CHECKING:  # the web process never loads redis.asyncio
+if TYPE_CHECKING:
     import redis
     import redis.asyncio as aioredis
 

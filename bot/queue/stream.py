@@ -20,7 +20,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import GROUP, KEY_TTL, STREAM
 
-if TYPE_CHECKING:  # the web process never loads redis.asyncio
+if TYPE_CHECKING:
     import redis
     import redis.asyncio as aioredis
 

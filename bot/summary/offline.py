@@ -7,7 +7,7 @@ words than the source, grouped into exactly `plan.paragraphs` balanced paragraph
 paragraphs asked, it returns fewer paragraphs rather than cut a sentence mid-phrase. For
 `plan.form == "sentences"` it returns one paragraph of exactly `plan.count` whole sentences (fewer only if
 the source has fewer); for a tiny source (`plan.tiny`) its best sentence as a gist. The caller passes
-cleaned text (`bot.clean.clean_text`). Pure: stdlib only.
+cleaned text (`bot.summary.clean.clean_text`). Pure: stdlib only.
 """
 
 from __future__ import annotations

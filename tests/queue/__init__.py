@@ -1,1 +1,1 @@
-"""Unit tests for `bot.queue.stream`."""
+"""Unit tests for `bot.queue`."""
