@@ -14,6 +14,7 @@
     ├── TransientError           worth retrying (network blip, 429, 5xx); the retry helper consumes it
     ├── RetryLater               leave the job pending: the worker runs it again after the lease
     │   └── PostInProgress       another worker is posting this job's reply right now
+    ├── SlackRefused             Slack refused a call for good (not_in_channel, msg_too_long…): end the job
     └── ConfigError              a setting is missing or malformed; the entry point prints it and exits
 
 Anything else is a bug: it is logged with a traceback and the user gets a generic message.
@@ -112,6 +113,16 @@ class RetryLater(SummarizerError):
 
 class PostInProgress(RetryLater):
     """Another worker is posting this job's reply right now; a later run finds the reply posted."""
+
+
+class SlackRefused(SummarizerError):
+    """Slack answered `ok: false` with an error retrying cannot fix; `error` is its name ("not_in_channel")
+    and `method` the API method. The job ends now; the asker is told another way where possible."""
+
+    def __init__(self, *, method: str, error: str) -> None:
+        self.method = method
+        self.error = error
+        super().__init__(f"{method}: {error}")
 
 
 class ConfigError(SummarizerError):

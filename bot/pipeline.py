@@ -2,9 +2,11 @@
 
 This is the one place where exceptions become words for the user (the error boundary, as llm's CLI is):
 a `UserFacingError` becomes its own message; an exception nobody expected becomes a generic line, with
-its traceback in the log and never in Slack; a job the worker gives up on gets a line saying so. A
-Redis error or `RetryLater` is not the source's fault: it propagates, and the worker runs the job again
-after the lease (posting is idempotent, so nobody sees a reply twice).
+its traceback in the log and never in Slack; a job the worker gives up on gets a line saying so. When
+Slack refuses the reply for good (`SlackRefused`: not in the channel, archived, too long…) the job ends
+at once, logged once at WARNING by name, and the asker hears it privately where Slack allows. A Redis
+error or `RetryLater` is not the source's fault: it propagates, and the worker runs the job again after
+the lease (posting is idempotent, so nobody sees a reply twice).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from dataclasses import dataclass
 import aiohttp
 from redis.exceptions import RedisError
 
-from bot.errors import RetryLater, ScannedDocument, UnsupportedContent, UserFacingError
+from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
 from bot.models import Document, Summary
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
 from bot.settings import ExtractLimits, FetchLimits
 from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
+from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
 from bot.slack.post import SlackPoster
 from bot.slack.render import render_summary
@@ -53,11 +56,34 @@ class Pipeline:
     max_links: int = 3
 
     async def run(self, job: Job) -> None:
-        """Do `job` and post its reply exactly once, then mark the message ✅ or ❌."""
-        if job.kind == "notice":
-            await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
-            await self._finish(job, ok=True)
-            return
+        """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
+        its own answer, gets no reaction)."""
+        try:
+            if job.kind == "notice":
+                await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
+                await self._finish(job, ok=None)
+            else:
+                ok = await self._reply(job)
+                await self._finish(job, ok=ok)
+        except SlackRefused as exc:
+            await self._refused(job, exc)
+
+    async def give_up(self, job: Job, reason: GiveUp) -> None:
+        """Tell the user the job will not be finished, and mark the message ❌."""
+        try:
+            await self.slack.post_once(job, [render_notice(GIVE_UP_MESSAGES[reason], emoji="x")])
+            await self._finish(job, ok=False)
+        except SlackRefused as exc:
+            await self._refused(job, exc)
+
+    async def _refused(self, job: Job, exc: SlackRefused) -> None:
+        """Slack will not take this job's reply: say so once in the log, tell the asker another way, end."""
+        log.warning("job %s: Slack refused %s with %s; the job ends here", job.id, exc.method, exc.error)
+        await self.slack.tell(job, refusal_note(exc.error))
+        await self._finish(job, ok=False)
+
+    async def _reply(self, job: Job) -> bool:
+        """Summarize the job's sources and post the reply. True if every source got its summary."""
         messages: list[SlackMessage] = []
         ok = True
         try:
@@ -73,12 +99,7 @@ class Pipeline:
             messages.append(render_notice(NOTHING_FOUND, emoji="x"))
             ok = False
         await self.slack.post_once(job, messages)
-        await self._finish(job, ok=ok)
-
-    async def give_up(self, job: Job, reason: GiveUp) -> None:
-        """Tell the user the job will not be finished, and mark the message ❌."""
-        await self.slack.post_once(job, [render_notice(GIVE_UP_MESSAGES[reason], emoji="x")])
-        await self._finish(job, ok=False)
+        return ok
 
     async def _summary_of(self, job: Job, source: Job) -> tuple[list[SlackMessage], bool]:
         """The reply for one source, and whether it is a summary (False: a line saying why not)."""
@@ -88,7 +109,7 @@ class Pipeline:
         except UserFacingError as exc:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
             return [render_notice(exc.user_message, emoji="x")], False
-        except (RetryLater, RedisError):
+        except (RetryLater, SlackRefused, RedisError):
             raise
         except Exception:
             log.exception("job %s failed unexpectedly", job.id)
@@ -131,12 +152,13 @@ class Pipeline:
             )
         raise UnsupportedContent()
 
-    async def _finish(self, job: Job, *, ok: bool) -> None:
-        """✅ or ❌ on the source message, and ⏳ removed once none of its jobs is left. Reactions are
-        cosmetic: a failure here is logged and never runs the job again."""
+    async def _finish(self, job: Job, *, ok: bool | None) -> None:
+        """✅ or ❌ on the source message (none for `ok=None`), and ⏳ removed once none of its jobs is
+        left. Reactions are cosmetic: a failure here is logged and never runs the job again."""
         try:
             left = await self.queue.finish_source(job)
-            await self.slack.react(job, add=DONE if ok else FAILED)
+            if ok is not None:
+                await self.slack.react(job, add=DONE if ok else FAILED)
             if left == 0:
                 await self.slack.react(job, remove=WORKING)
         except Exception:

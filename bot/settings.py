@@ -305,14 +305,15 @@ def _url(raw: str, *, name: str, schemes: tuple[str, ...]) -> str:
 
 
 def netloc_of(url: str) -> str:
-    """`host` or `host:port` of `url`, lower-cased, without the scheme's default port."""
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").lower()
-    default = {"http": 80, "https": 443}.get(parsed.scheme)
+    """`host` or `host:port` of `url`, lower-cased, without the scheme's default port ("" when `url`
+    cannot be parsed)."""
     try:
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").lower()
         port = parsed.port
     except ValueError:
-        return host
+        return ""
+    default = {"http": 80, "https": 443}.get(parsed.scheme)
     if port is None or port == default:
         return host
     return f"{host}:{port}"

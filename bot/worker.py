@@ -5,9 +5,10 @@ worker knows only functions). What each outcome means:
 - the handler returns: the job is done; its entry is acknowledged;
 - the handler raises `RetryLater` (or Redis fails): the entry stays pending and is run again after the
   lease (by this worker or another);
-- the job passed its deadline, used up its attempts, or crashed on its last attempt: `give_up` is
-  called once (the handler tells the user) and the entry is acknowledged;
-- any other exception is a bug: logged with its traceback, and the job is run again after the lease.
+- the job passed its deadline or used up its attempts (starts, counting workers killed while running
+  it): `give_up` is called once (the handler tells the user) and the entry is acknowledged;
+- any other exception is a bug: logged once with its traceback, the job is started once more right
+  away, and if that crashes too the job is given up (the user hears it within seconds, not leases).
 
 Lifecycle: the process wiring creates clients once; `run()` reads new jobs and reclaims jobs whose
 worker died (idle longer than the lease), renews the lease of its own running jobs every lease/3, and
@@ -33,6 +34,9 @@ from bot.queue.stream import Delivery, Queue
 
 log = logging.getLogger(__name__)
 GiveUp = Literal["deadline", "attempts", "crashed"]
+Outcome = Literal["done", "later", "crashed"]  # acknowledge it; leave it pending; it raised a bug
+CRASH_ATTEMPTS = 2  # a job that raises an unexpected exception is started at most this often
+CRASH_RETRY_SECONDS = 1.0
 
 
 class JobHandler(Protocol):
@@ -169,38 +173,54 @@ class Worker:
             await self.queue.ack(delivery.entry_id)
             return
         try:
-            attempt = await self.queue.attempt(job.id)
+            outcome = await self._run(job)
         except redis.RedisError:
             log.warning("job %s: Redis unavailable; left for a later attempt", job.id)
             return
-        if not await self._attempt(job, attempt):
+        if outcome == "later":
             return
         try:
             await self.queue.ack(delivery.entry_id)
         except redis.RedisError:  # stays pending; the re-run finds the reply already posted
             log.warning("job %s: could not acknowledge; it will be re-checked after the lease", job.id)
 
-    async def _attempt(self, job: Job, attempt: int) -> bool:
-        """Run (or give up) `job` on its `attempt`-th start. True when it is finished and may be acked."""
+    async def _run(self, job: Job) -> Outcome:
+        """Start `job` (counting the start), and once more right away if it crashed on a bug: an
+        unexpected exception is not worth the lease's wait, nor more than `CRASH_ATTEMPTS` starts."""
+        while True:
+            attempt = await self.queue.attempt(job.id)
+            outcome = await self._attempt(job, attempt)
+            if outcome != "crashed":
+                return outcome
+            if attempt >= min(CRASH_ATTEMPTS, self.max_attempts):
+                return "done" if await self._give_up(job, "crashed") else "later"
+            if self._stopping.is_set():
+                return "later"  # another worker runs it after the lease
+            await self._pause(CRASH_RETRY_SECONDS)
+
+    async def _attempt(self, job: Job, attempt: int) -> Outcome:
+        """Run (or give up) `job` on its `attempt`-th start."""
         if attempt > self.max_attempts:
             log.error("job %s failed %d times; giving up", job.id, attempt - 1)
-            return await self._give_up(job, "attempts")
+            return "done" if await self._give_up(job, "attempts") else "later"
         try:
             async with asyncio.timeout(self.deadline_seconds):
                 await self.handler.run(job)
-            return True
+            return "done"
         except TimeoutError:
             log.warning("job %s passed its deadline", job.id)
-            return await self._give_up(job, "deadline")
+            return "done" if await self._give_up(job, "deadline") else "later"
         except RetryLater as exc:
-            log.info("job %s: %s; run again after the lease", job.id, type(exc).__name__)
+            log.info("job %s: %s; run again after the lease", job.id, exc)
         except redis.RedisError as exc:
             log.warning("job %s: Redis failed (%s); run again after the lease", job.id, type(exc).__name__)
-        except Exception:
-            log.exception("job %s crashed (attempt %d)", job.id, attempt)
-            if attempt >= self.max_attempts:
-                return await self._give_up(job, "crashed")
-        return False
+        except Exception as exc:
+            if attempt == 1:
+                log.exception("job %s crashed (a bug); trying it once more", job.id)
+            else:
+                log.error("job %s crashed again (%s: %s)", job.id, type(exc).__name__, exc)
+            return "crashed"
+        return "later"
 
     async def _give_up(self, job: Job, reason: GiveUp) -> bool:
         """Let the handler finish `job` without a result. True when that worked (the job may be acked)."""

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.queue.jobs import Job
 from bot.slack.blocks import WORKING, render_notice
+from bot.slack.failures import QUIET_REACTION_ERRORS
 from bot.slack.intake import EventContext, jobs_for_event
 from handlers.deps import HandlerDeps
 
@@ -50,7 +51,8 @@ def register(app: App, deps: HandlerDeps) -> None:
 
 
 def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:
-    """Queue `jobs` (duplicates are dropped by the queue) and mark their message ⏳ if any is new.
+    """Queue `jobs` (duplicates are dropped by the queue) and mark their message ⏳ if a new one is work
+    (a notice, such as the help line, is its own answer: no reactions).
 
     New summarizing jobs count against the hourly rate limits first; Redis being down is reported in
     the thread at once (Slack has its 200 already, so nothing retries in a loop).
@@ -77,7 +79,7 @@ def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:
         _reply(client, first, QUEUE_DOWN, emoji="x")
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name="x")
         return
-    if any(queued):
+    if any(was_queued and job.kind != "notice" for job, was_queued in zip(fresh, queued, strict=True)):
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name=WORKING)
 
 
@@ -96,5 +98,5 @@ def _call(method: Any, **kwargs: Any) -> None:
     try:
         method(**kwargs)
     except SlackApiError as exc:
-        if exc.response.get("error") != "already_reacted":
+        if exc.response.get("error") not in QUIET_REACTION_ERRORS:
             log.warning("Slack call failed: %s", exc.response.get("error"))

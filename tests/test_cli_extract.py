@@ -135,3 +135,12 @@ def test_text_file_keeps_zwnj_words_and_emoji_sequences_byte_for_byte(
     status, out, err = run_cli(capsys, str(path))
     assert (status, err) == (0, "")
     assert out.encode("utf-8") == text.encode("utf-8") + b"\n"
+
+
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://127.1/", "http://0177.0.0.1/", "http://[::1/"])
+def test_odd_links_print_one_line_not_a_traceback(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    """Links people type that Slack auto-links as numbers are refused with a one-line reason."""
+    status, out, err = run_cli(capsys, url)
+    assert (status, out) == (1, "")
+    (reply,) = [line for line in err.splitlines() if line.startswith("summarizer:")]
+    assert "Traceback" not in err and ("unusual form" in reply or "valid web address" in reply)

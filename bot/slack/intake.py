@@ -3,13 +3,17 @@ no Redis, no parser.
 
 Rules (the README's "What it does" section mirrors them):
 - links and files posted without a mention are summarized only in `auto_channels` (empty: everywhere);
-- ignored: other subtypes (edits, deletions, joins…), any bot's messages, hidden messages;
+- ignored: other subtypes (edits, deletions, joins…), hidden messages, and messages from Slackbot
+  (`USLACKBOT`, which posts without a `bot_id`), any app, bot or workflow (`bot_id`, `app_id`,
+  `bot_profile`): those are summarized only when a person mentions the bot in their thread;
 - links (from `<url>` / `<url|label>` in `text` and `link` elements of rich_text blocks, Slack's own links
   excluded) and files are summarized wherever the bot sees them; at most `max_links` links, the rest
   get one "skipped" notice; an unsupported file gets a one-line notice, except images, video and
   audio posted without addressing the bot (screenshots in a channel are not a request);
-- pasted text is summarized only when addressed to the bot (a mention or a direct message);
-- a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets a help notice;
+- pasted text is summarized only when addressed to the bot (a mention or a direct message); chatter
+  addressed to it (a greeting, "test", "help", a question about the bot, a few words) gets the help
+  line, which in a direct message lists the ways to use the bot;
+- a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets the help line;
 - replies always go in the thread of the message that asked (in direct messages too), which keeps a
   busy DM readable and lets the worker find its own earlier reply when checking before posting.
 A message that mentions the bot arrives as both `message` and `app_mention`; both map to the same jobs
@@ -25,14 +29,26 @@ from typing import Any
 
 from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
 from bot.instructions import parse_request
+from bot.instructions.chatter import is_chatter
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, JobKind, SlackFile, job_id
 from bot.slack.markup import MENTION, find_links, plain_text, without_links
 
 HANDLED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+SLACKBOT = "USLACKBOT"
+APP_FIELDS = ("bot_id", "app_id", "bot_profile")  # a message any app, bot or workflow posted
 HELP_TEXT = (
-    "Share a link or a file, or mention me with the text you want summarized. You can say how: "
-    "_Summarize this in 3 paragraphs, about 300 words_."
+    "Hi! Share a link or a file where I am, or mention me with the text you want summarized. You can "
+    "say how: _@summarizer Summarize this in 3 bullets_, or _…in 2 paragraphs, about 300 words_. Mention "
+    "me in a thread to summarize the message it started from."
+)
+DM_HELP_TEXT = (
+    "Hi! Here is what I can do:\n"
+    "• send me a link or a file (PDF, Word, PowerPoint, Excel, CSV, text…) and I'll summarize it;\n"
+    "• paste text, starting with an instruction if you like: _Summarize this in 3 bullets_, _tl;dr_, "
+    "_in French, about 200 words_;\n"
+    "• in a channel, mention me with a link, a file or text, or mention me in a thread to summarize the "
+    "message it started from."
 )
 MakeJob = Callable[..., Job]
 
@@ -73,11 +89,12 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     if jobs or not message.addressed:
         return jobs
     spec, content = parse_request(plain_text(message.text, bot_user_id=ctx.bot_user_id))
-    if content.strip():
+    if content.strip() and not is_chatter(content):
         return [make("text", "text", text=content, spec=spec)]
-    if message.thread_ts and message.thread_ts != message.ts:
+    if not content.strip() and message.thread_ts and message.thread_ts != message.ts:
         return [make("thread", "thread", spec=spec)]
-    return [make("notice", "notice:help", notice=HELP_TEXT)]
+    help_text = DM_HELP_TEXT if event.get("channel_type") == "im" else HELP_TEXT
+    return [make("notice", "notice:help", notice=help_text)]
 
 
 def jobs_for_parent(parent: Mapping[str, Any], job: Job, *, max_links: int) -> list[Job]:
@@ -106,9 +123,9 @@ def _message(event: Mapping[str, Any], ctx: EventContext) -> _Message | None:
     kind, subtype, user = event.get("type"), event.get("subtype"), event.get("user")
     if kind not in {"message", "app_mention"} or not (subtype is None or isinstance(subtype, str)):
         return None
-    if subtype not in HANDLED_SUBTYPES or not isinstance(user, str) or user == ctx.bot_user_id:
+    if subtype not in HANDLED_SUBTYPES or not isinstance(user, str) or user in {ctx.bot_user_id, SLACKBOT}:
         return None
-    if event.get("bot_id") or event.get("hidden"):
+    if event.get("hidden") or any(event.get(field) for field in APP_FIELDS):
         return None
     channel, ts = event.get("channel"), event.get("ts")
     if not isinstance(channel, str) or not isinstance(ts, str):
@@ -158,7 +175,8 @@ def _shared_sources(
             f"Share {them} in a separate message if you need {them} too."
         )
         jobs.append(make("notice", "notice:skipped", notice=notice))
-    for raw in message.get("files") or []:
+    files = message.get("files")
+    for raw in files if isinstance(files, list) else []:
         file = _slack_file(raw)
         if file is None:
             continue

@@ -23,11 +23,14 @@ def is_slack_internal(url: str) -> bool:
 
 
 def _rich_text_links(blocks: Any) -> list[str]:
-    """URLs of `link` elements anywhere inside rich_text blocks."""
+    """URLs of `link` elements anywhere inside rich_text blocks, except in code blocks (a URL in code is
+    an example, not a share)."""
     found: list[str] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
+            if node.get("type") == "rich_text_preformatted":
+                return
             if node.get("type") == "link" and isinstance(node.get("url"), str):
                 found.append(node["url"])
             for value in node.values():

@@ -1,4 +1,8 @@
-"""The worker's Slack calls: idempotent posting into a thread, and reaction swaps.
+"""The worker's Slack calls: idempotent posting into a thread, reaction swaps, lookups, and a private
+word with the asker when Slack refuses the reply in the thread.
+
+Every call's failure is classified once (`bot.slack.failures`): transient ones become `RetryLater`
+(the job runs again after the lease), permanent ones `SlackRefused` (the job ends).
 
 Posting is exactly-once per job part: a Redis marker says "done"; a second marker says "a post may
 have been attempted", in which case the thread is searched for our own reply (we tag every reply with
@@ -11,21 +15,37 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import aiohttp
 import redis.asyncio as aioredis
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import PostInProgress
+from bot.errors import FilePermissionError, PostInProgress, RetryLater, SlackRefused, UserFacingError
 from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL, POST_LOCK_SECONDS
 from bot.slack.blocks import SlackMessage, escape
+from bot.slack.failures import QUIET_REACTION_ERRORS, failure
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 METADATA_EVENT = "summarizer_reply"
+GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
+
+
+async def slack_call(method: str, call: Awaitable[T]) -> T:
+    """`await call` (a Slack Web API call); its failure as `RetryLater` or `SlackRefused`."""
+    try:
+        return await call
+    except SlackApiError as exc:
+        raise failure(
+            method=method, status=exc.response.status_code, error=exc.response.get("error")
+        ) from None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise RetryLater(f"{method}: {type(exc).__name__}") from None
 
 
 class SlackPoster:
@@ -54,29 +74,35 @@ class SlackPoster:
                 if part in already:
                     continue
                 await self.redis.set(trying_key, "1", ex=KEY_TTL)
-                await self.client.chat_postMessage(
-                    channel=job.channel,
-                    thread_ts=job.thread_ts,
-                    text=message.text,
-                    blocks=list(message.blocks),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                    metadata={
-                        "event_type": METADATA_EVENT,
-                        "event_payload": {"job_id": job.id, "part": part},
-                    },
-                )
+                await self._post(job, message, part)
             await self.redis.set(done_key, "1", ex=KEY_TTL)
         finally:
             await self.redis.delete(lock_key)
+
+    async def _post(self, job: Job, message: SlackMessage, part: int) -> None:
+        await slack_call(
+            "chat.postMessage",
+            self.client.chat_postMessage(
+                channel=job.channel,
+                thread_ts=job.thread_ts,
+                text=message.text,
+                blocks=list(message.blocks),
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": part}},
+            ),
+        )
 
     async def _parts_in_thread(self, job: Job) -> set[int]:
         """Parts of this job already in the thread, found by our metadata tag."""
         parts: set[int] = set()
         cursor: str | None = None
         for _ in range(20):  # at most 20 pages of 200 replies
-            response = await self.client.conversations_replies(
-                channel=job.channel, ts=job.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+            response = await slack_call(
+                "conversations.replies",
+                self.client.conversations_replies(
+                    channel=job.channel, ts=job.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                ),
             )
             for message in response.get("messages") or []:
                 meta: dict[str, Any] = message.get("metadata") or {}
@@ -123,21 +149,58 @@ class SlackPoster:
                 await call(channel=job.channel, timestamp=job.message_ts, name=name)
             except SlackApiError as exc:
                 error = exc.response.get("error")
-                if error not in {"already_reacted", "no_reaction", "message_not_found"}:
+                if error not in QUIET_REACTION_ERRORS:
                     log.warning("reaction %s failed: %s", name, error)
 
     async def thread_parent(self, job: Job) -> dict[str, Any] | None:
         """The parent message of the thread the job came from, or None if it is gone."""
         try:
-            response = await self.client.conversations_replies(channel=job.channel, ts=job.thread_ts, limit=1)
-        except SlackApiError as exc:
-            if exc.response.get("error") in {"thread_not_found", "message_not_found"}:
+            response = await slack_call(
+                "conversations.replies",
+                self.client.conversations_replies(channel=job.channel, ts=job.thread_ts, limit=1),
+            )
+        except SlackRefused as exc:
+            if exc.error in {"thread_not_found", "message_not_found"}:
                 return None
             raise
         messages = response.get("messages") or []
         return messages[0] if messages else None
 
     async def file_info(self, file_id: str) -> dict[str, Any]:
-        response = await self.client.files_info(file=file_id)
+        """files.info's file object. Raises UserFacingError when Slack will not give it (gone, no scope)."""
+        try:
+            response = await slack_call("files.info", self.client.files_info(file=file_id))
+        except SlackRefused as exc:
+            if exc.error in {"file_not_found", "file_deleted"}:
+                raise UserFacingError(GONE_FILE) from None
+            if exc.error == "missing_scope":
+                raise FilePermissionError() from None
+            raise UserFacingError(f"Slack wouldn't give me that file ({exc.error}).") from None
         file: dict[str, Any] = response["file"]
         return file
+
+    async def tell(self, job: Job, text: str) -> bool:
+        """Say `text` to the person who asked, privately: an ephemeral note where they asked, else a direct
+        message. True if one of them got through (failures are logged, never raised)."""
+        if job.user:
+            try:
+                await slack_call(
+                    "chat.postEphemeral",
+                    self.client.chat_postEphemeral(channel=job.channel, user=job.user, text=text),
+                )
+                return True
+            except (SlackRefused, RetryLater) as exc:
+                log.info("job %s: no ephemeral note (%s); trying a direct message", job.id, exc)
+            try:
+                opened = await slack_call(
+                    "conversations.open", self.client.conversations_open(users=job.user)
+                )
+                channel = (opened.get("channel") or {}).get("id")
+                if channel and channel != job.channel:
+                    await slack_call(
+                        "chat.postMessage", self.client.chat_postMessage(channel=channel, text=text)
+                    )
+                    return True
+            except (SlackRefused, RetryLater) as exc:
+                log.warning("job %s: could not reach the asker either (%s)", job.id, exc)
+        return False

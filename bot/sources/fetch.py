@@ -26,7 +26,7 @@ from bot.errors import (
     TransientError,
 )
 from bot.settings import FetchLimits, netloc_of
-from bot.sources.netguard import PublicTest, check_address, check_url, is_public_ip
+from bot.sources.netguard import INVALID, PublicTest, check_address, check_url, is_public_ip
 from bot.text import human_size
 
 MAX_REDIRECTS = 5
@@ -139,6 +139,8 @@ async def fetch(
                 )
         except BlockedURLError:
             raise
+        except (aiohttp.InvalidURL, ValueError):  # what yarl cannot parse (a bad IDN label, say)
+            raise BlockedURLError(INVALID, detail=f"unparsable URL {current!r}") from None
         except TimeoutError:
             raise TransientError(f"timed out fetching {current}") from None
         except aiohttp.ClientConnectorDNSError as exc:

@@ -104,6 +104,20 @@ def _parse_blocks(raw: Any) -> list[dict[str, Any]] | None:
     return blocks
 
 
+# Methods that answer the channel's refusal (`not_in_channel`, `is_archived`…) set by `shut_out`.
+MEMBER_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.update",
+        "chat.delete",
+        "reactions.add",
+        "reactions.remove",
+        "conversations.replies",
+    }
+)
+
+
 class FakeSlack(FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
@@ -135,8 +149,21 @@ class FakeSlack(FakeServer):
         self._clock = _ts_value("1700000000.000000")
         self._file_seq = 0
         self._redirect_base: str | None = None
+        self._outside: dict[str, str] = {}  # channel → the error its member-only methods answer
+        self._ephemerals: list[dict[str, Any]] = []
 
     # ----- test-facing helpers -----
+
+    def shut_out(self, channel: str, *, error: str = "not_in_channel") -> None:
+        """Make `channel` refuse the bot (`not_in_channel`, `is_archived`, `channel_not_found`…) on
+        every method that needs membership."""
+        with self._lock:
+            self._outside[channel] = error
+
+    def ephemerals(self) -> list[dict[str, Any]]:
+        """Ephemeral messages posted (`channel`, `user`, `text`), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._ephemerals)
 
     def calls(self, method: str | None = None) -> list[Call]:
         """Recorded calls, all or those of one method (e.g. "chat.postMessage"), oldest first."""
@@ -322,6 +349,9 @@ class FakeSlack(FakeServer):
                 retry = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
                 error = {"ok": False, "error": failure.error}
                 return self._reply(error, status=failure.status, headers=retry)
+            refused = self._outside.get(str(body.get("channel") or ""))
+            if refused is not None and method in MEMBER_METHODS:
+                return self._reply({"ok": False, "error": refused})
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return self._reply({"ok": False, "error": "unknown_method", "req_method": method})
@@ -573,6 +603,22 @@ class FakeSlack(FakeServer):
         if self.socket_url is None:
             raise SlackError("not_allowed")
         return {"url": self.socket_url}
+
+    def _m_chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel, user = str(body.get("channel") or ""), str(body.get("user") or "")
+        if not channel:
+            raise SlackError("channel_not_found")
+        if not user:
+            raise SlackError("user_not_in_channel")
+        text, _, _ = self._content(body)
+        self._ephemerals.append({"channel": channel, "user": user, "text": text or ""})
+        return {"message_ts": self._claim_ts(None)}
+
+    def _m_conversations_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        users = str(body.get("users") or "")
+        if not users or "," in users:
+            raise SlackError("user_not_found" if not users else "not_enough_users")
+        return {"no_op": False, "already_open": False, "channel": {"id": "D" + users.removeprefix("U")}}
 
     def _m_files_info(self, body: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(body.get("file") or ""))

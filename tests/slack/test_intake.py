@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.intake import EventContext, jobs_for_event
+from bot.slack.intake import EventContext, jobs_for_event, jobs_for_parent
 from bot.slack.markup import find_links, plain_text
 from tests.paths import FIXTURES
 
@@ -81,10 +81,11 @@ def test_link_limit_adds_one_skipped_notice() -> None:
 def test_plain_text_in_a_channel_is_not_summarized_but_a_mention_is() -> None:
     """Pasted text is summarized only when addressed to the bot."""
     assert jobs_for_event(msg("just chatting about things"), CTX) == []
-    jobs = jobs_for_event(msg("<@U0BOT> Summarize in 2 paragraphs\nSome long text here."), CTX)
+    text = "The council approved the new transit budget on Tuesday."
+    jobs = jobs_for_event(msg(f"<@U0BOT> Summarize in 2 paragraphs\n{text}"), CTX)
     assert [j.kind for j in jobs] == ["text"]
     assert jobs[0].spec.paragraphs == 2
-    assert "Some long text here." in (jobs[0].text or "")
+    assert text in (jobs[0].text or "")
 
 
 def test_message_and_app_mention_for_one_post_give_the_same_job_ids() -> None:
@@ -175,3 +176,58 @@ def test_unsupported_uploads_get_a_notice_unless_media_shared_in_passing() -> No
     assert [j.kind for j in jobs_for_event(msg("", subtype="file_share", files=archive), CTX)] == ["notice"]
     dm = msg("", subtype="file_share", files=image, channel="D1", channel_type="im")
     assert [j.source for j in jobs_for_event(dm, CTX)] == ["notice:unsupported:F1"]
+
+
+@pytest.mark.parametrize("text", ["hey", "Hi there!", "test", "help me with something", "what can you do?"])
+def test_chatter_addressed_to_the_bot_gets_the_help_line(text: str) -> None:
+    """A mention or DM with small talk is answered with help, never summarized or refused."""
+    mention = jobs_for_event(msg(f"<@U0BOT> {text}"), CTX)
+    dm = jobs_for_event(msg(text, channel="D1", channel_type="im"), CTX)
+    assert [(j.kind, j.source) for j in mention + dm] == [("notice", "notice:help")] * 2
+    assert "Here is what I can do" in (dm[0].notice or "") and "@summarizer" in (mention[0].notice or "")
+
+
+def test_chatter_with_a_mention_in_a_thread_gets_help_not_the_parent() -> None:
+    """ "@summarizer hi" in a thread is a greeting; a bare mention there still summarizes the parent."""
+    assert [j.kind for j in jobs_for_event(msg("<@U0BOT> hi", thread_ts="0.5"), CTX)] == ["notice"]
+    assert [j.kind for j in jobs_for_event(msg("<@U0BOT>", thread_ts="0.5"), CTX)] == ["thread"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"user": "USLACKBOT", "channel_type": "im", "text": "You have been removed from #general by Bob."},
+        {"bot_id": "B0OTHER", "text": "see <https://example.com/a>"},
+        {"app_id": "A0WORKFLOW", "text": "Daily report: <https://example.com/b>"},
+        {"bot_profile": {"id": "B0WF", "name": "Workflow"}, "text": "<https://example.com/c>"},
+    ],
+)
+def test_slackbot_apps_and_workflows_are_never_summarized_on_their_own(extra: dict[str, Any]) -> None:
+    """Messages that Slackbot, an app, a bot or a workflow posted make no job, even with links or in a DM."""
+    assert jobs_for_event(msg("") | extra, CTX) == []
+
+
+def test_a_person_may_ask_for_an_app_message_in_its_thread() -> None:
+    """A mention in the thread of a workflow's message summarizes that message's link."""
+    mention = jobs_for_event(msg("<@U0BOT>", thread_ts="0.5"), CTX)[0]
+    parent = {"type": "message", "bot_id": "B0WF", "app_id": "A0WF", "text": "Report <https://example.com/r>"}
+    assert [(j.kind, j.url) for j in jobs_for_parent(parent, mention, max_links=3)] == [
+        ("url", "https://example.com/r")
+    ]
+
+
+def test_links_in_code_blocks_are_examples_not_shares() -> None:
+    """A link inside a rich_text_preformatted (code) block is not summarized; one in a list item is."""
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {"type": "rich_text_list", "elements": [{"type": "link", "url": "https://example.com/read"}]},
+                {
+                    "type": "rich_text_preformatted",
+                    "elements": [{"type": "link", "url": "https://example.com/x"}],
+                },
+            ],
+        }
+    ]
+    assert find_links("references", blocks) == ["https://example.com/read"]

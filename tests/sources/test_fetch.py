@@ -205,3 +205,39 @@ def test_literal_addresses_follow_the_policy(address: ipaddress.IPv4Address | ip
     except BlockedURLError:
         allowed = False
     assert allowed == is_public_ip(address)
+
+
+ODD_LINKS = [
+    ("http://2130706433/", "unusual form"),
+    ("http://127.1/", "unusual form"),
+    ("http://0177.0.0.1/", "unusual form"),
+    ("http://0x7f.1/", "unusual form"),
+    ("http://example.com@127.0.0.1/", "user name"),
+    ("javascript:alert(1)", "only open http"),
+    ("data:text/html,<b>hi</b>", "only open http"),
+    ("file:///etc/passwd", "only open http"),
+    ("http://exa mple.com/", "valid web address"),
+    ("http://exa\x00mple.com/", "valid web address"),
+    ("http://[::1/", "valid web address"),
+    ("http://" + "a" * 10_000 + ".example/", "too long"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), ODD_LINKS)
+async def test_odd_links_are_refused_in_one_clear_line(url: str, reason: str) -> None:
+    """Numeric and octal IPv4 forms, user-info tricks, other schemes, bad hosts and huge URLs are refused
+    with a user-facing reason before anything is fetched, never with a traceback."""
+    dns = FakeDNS({})
+    with pytest.raises(BlockedURLError) as caught:
+        await get(url, dns)
+    assert reason in caught.value.user_message
+    assert dns.lookups == []
+
+
+async def test_idn_and_unicode_links_are_fetched_safely(site: FakeWeb) -> None:
+    """An internationalised name is looked up in its ASCII form (and guarded); a unicode path works."""
+    site.add("/caf%C3%A9", "<html><body><p>Menu of the day.</p></body></html>", "text/html")
+    dns = FakeDNS({"xn--bcher-kva.example": [["127.0.0.1"]]})
+    data = await get(f"http://bücher.example:{port_of(site)}/café", dns)
+    assert b"Menu of the day" in data
+    assert dns.lookups == ["xn--bcher-kva.example"]

@@ -1,0 +1,134 @@
+"""The generic worker against a real Redis, with a fake `JobHandler` (our own interface, as llm's MockModel
+fakes a model): what each outcome of a job means for its queue entry and for the user."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot.errors import RetryLater
+from bot.queue.jobs import Job
+from bot.queue.stream import Queue
+from bot.worker import CRASH_ATTEMPTS, GiveUp, Worker
+
+LEASE_MS = 2000
+
+
+class FakeHandler:
+    """Plays a script of outcomes, one per run: "ok", "later" (RetryLater), "crash", or "slow"."""
+
+    def __init__(self, *script: str) -> None:
+        self.script = list(script)
+        self.runs: list[str] = []
+        self.given_up: list[tuple[str, GiveUp]] = []
+
+    async def run(self, job: Job) -> None:
+        step = self.script.pop(0) if self.script else "ok"
+        self.runs.append(step)
+        if step == "later":
+            raise RetryLater("scripted")
+        if step == "crash":
+            raise KeyError("a bug")
+        if step == "slow":
+            await asyncio.sleep(5)
+
+    async def give_up(self, job: Job, reason: GiveUp) -> None:
+        self.given_up.append((job.id, reason))
+
+
+def job(n: int) -> Job:
+    return Job(
+        id=f"job{n}",
+        kind="text",
+        team="T",
+        channel="C",
+        message_ts="1.1",
+        thread_ts="1.1",
+        user="U",
+        source="t",
+    )
+
+
+@pytest.fixture
+async def queue(redis_url: str) -> AsyncIterator[Queue]:
+    """A worker-side queue on an emptied database, its group created."""
+    client = aioredis.Redis.from_url(redis_url)
+    q = Queue(client, consumer="test-worker", lease_ms=LEASE_MS)
+    await q.setup()
+    yield q
+    await client.aclose()
+
+
+async def drain(queue: Queue, handler: FakeHandler, **options: float) -> Worker:
+    worker = Worker(
+        queue,
+        handler,
+        concurrency=4,
+        max_attempts=int(options.get("max_attempts", 5)),
+        deadline_seconds=options.get("deadline", 30),
+    )
+    await worker.run(burst=True)
+    return worker
+
+
+async def test_a_finished_job_leaves_the_queue(queue: Queue) -> None:
+    """A handler that returns finishes the job: its entry is acknowledged and deleted."""
+    await queue.enqueue(job(1))
+    handler = FakeHandler("ok")
+    await drain(queue, handler)
+    assert handler.runs == ["ok"] and handler.given_up == []
+    assert await queue.depth() == (0, 0)
+
+
+async def test_retry_later_leaves_the_job_pending_until_the_lease_runs_out(queue: Queue) -> None:
+    """`RetryLater` leaves the entry pending; after the lease the job runs again (and then finishes)."""
+    await queue.enqueue(job(1))
+    handler = FakeHandler("later", "ok")
+    started = time.monotonic()
+    await drain(queue, handler)
+    assert handler.runs == ["later", "ok"] and handler.given_up == []
+    assert time.monotonic() - started >= LEASE_MS / 1000
+    assert await queue.depth() == (0, 0)
+
+
+async def test_a_bug_is_tried_once_more_at_once_then_given_up(queue: Queue) -> None:
+    """An unexpected exception: one immediate second start, then `give_up("crashed")`, well within a lease."""
+    await queue.enqueue(job(1))
+    handler = FakeHandler("crash", "crash", "ok")
+    started = time.monotonic()
+    await drain(queue, handler)
+    assert handler.runs == ["crash"] * CRASH_ATTEMPTS
+    assert handler.given_up == [("job1", "crashed")]
+    assert time.monotonic() - started < LEASE_MS / 1000
+    assert await queue.depth() == (0, 0)
+
+
+async def test_a_bug_that_goes_away_finishes_the_job(queue: Queue) -> None:
+    """A crash followed by success: the user gets the result, nothing is given up."""
+    await queue.enqueue(job(1))
+    handler = FakeHandler("crash", "ok")
+    await drain(queue, handler)
+    assert handler.runs == ["crash", "ok"] and handler.given_up == []
+
+
+async def test_the_deadline_gives_the_job_up(queue: Queue) -> None:
+    """A job past `deadline_seconds` is cancelled and given up with reason "deadline"."""
+    await queue.enqueue(job(1))
+    handler = FakeHandler("slow")
+    await drain(queue, handler, deadline=0.2)
+    assert handler.given_up == [("job1", "deadline")]
+    assert await queue.depth() == (0, 0)
+
+
+async def test_a_job_started_too_often_is_given_up_without_running(queue: Queue) -> None:
+    """Past `max_attempts` starts (workers killed while running it), the job is only given up."""
+    await queue.enqueue(job(1))
+    for _ in range(3):
+        await queue.attempt("job1")
+    handler = FakeHandler("ok")
+    await drain(queue, handler, max_attempts=3)
+    assert handler.runs == [] and handler.given_up == [("job1", "attempts")]
