@@ -21,10 +21,11 @@ LEASE_MS = 2000
 class FakeHandler:
     """Plays a script of outcomes, one per run: "ok", "later" (RetryLater), "crash", or "slow"."""
 
-    def __init__(self, *script: str) -> None:
+    def __init__(self, *script: str, busy_give_ups: int = 0) -> None:
         self.script = list(script)
         self.runs: list[str] = []
         self.given_up: list[tuple[str, GiveUp]] = []
+        self.busy_give_ups = busy_give_ups  # give_up raises RetryLater this often (another worker posts)
 
     async def run(self, job: Job) -> None:
         step = self.script.pop(0) if self.script else "ok"
@@ -37,6 +38,9 @@ class FakeHandler:
             await asyncio.sleep(5)
 
     async def give_up(self, job: Job, reason: GiveUp) -> None:
+        if self.busy_give_ups:
+            self.busy_give_ups -= 1
+            raise RetryLater("another worker is posting")
         self.given_up.append((job.id, reason))
 
 
@@ -132,3 +136,15 @@ async def test_a_job_started_too_often_is_given_up_without_running(queue: Queue)
     handler = FakeHandler("ok")
     await drain(queue, handler, max_attempts=3)
     assert handler.runs == [] and handler.given_up == [("job1", "attempts")]
+
+
+async def test_a_job_whose_give_up_cannot_be_posted_yet_stays_queued(queue: Queue) -> None:
+    """Giving up needs the reply posted too: while another worker holds the posting lock the entry stays
+    pending (never acknowledged without a word to the user), and the give-up lands on a later start."""
+    await queue.enqueue(job(1))
+    for _ in range(3):
+        await queue.attempt("job1")
+    handler = FakeHandler(busy_give_ups=1)
+    await drain(queue, handler, max_attempts=3)
+    assert handler.given_up == [("job1", "attempts")]
+    assert await queue.depth() == (0, 0)

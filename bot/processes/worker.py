@@ -73,7 +73,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         input_budget_tokens=settings.input_budget_tokens,
     )
     pipeline = Pipeline(
-        slack=SlackPoster(slack_client(settings), redis),
+        slack=SlackPoster(slack_client(settings), redis, lock_ms=settings.job_lease_seconds * 1000),
         queue=queue,
         engine=engine,
         http=http,

@@ -6,7 +6,7 @@
 | `summarizer:job:<id>`                           | string  | `KEY_TTL` (7 days)      | web: the dedupe key |
 | `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
-| `summarizer:job:<id>:post-lock`                 | string  | `POST_LOCK_SECONDS`     | worker, posting     |
+| `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
 | `summarizer:msg:<team>:<channel>:<ts>:pending`  | set     | `KEY_TTL`               | web, worker (⏳/✅)  |
 | `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
@@ -17,7 +17,6 @@ from __future__ import annotations
 STREAM = "summarizer:jobs"
 GROUP = "workers"
 KEY_TTL = 7 * 24 * 3600  # job, marker and per-message keys: longer than any retry or redelivery
-POST_LOCK_SECONDS = 120  # longer than any post (with Slack's rate-limit waits) takes
 RATE_WINDOW_SECONDS = 3600
 TOKENS_TTL = 2 * 24 * 3600
 JOB_PREFIX = "summarizer:job:"

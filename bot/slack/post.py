@@ -25,7 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import FilePermissionError, PostInProgress, RetryLater, SlackRefused, UserFacingError
 from bot.queue import keys
 from bot.queue.jobs import Job
-from bot.queue.keys import KEY_TTL, POST_LOCK_SECONDS
+from bot.queue.keys import KEY_TTL
+from bot.queue.lock import held
 from bot.slack.blocks import SlackMessage, escape
 from bot.slack.failures import QUIET_REACTION_ERRORS, failure
 
@@ -49,22 +50,26 @@ async def slack_call(method: str, call: Awaitable[T]) -> T:
 
 
 class SlackPoster:
-    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis) -> None:
+    """The worker's Slack side; `lock_ms` is how long a dead poster's lock outlives it (the job lease)."""
+
+    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis, *, lock_ms: int = 30_000) -> None:
         self.client = client
         self.redis = redis
+        self.lock_ms = lock_ms
 
     async def post_once(self, job: Job, messages: list[SlackMessage]) -> None:
         """Post `messages` into the job's thread unless they were posted already (each part once).
 
-        Only one worker posts for a job at a time (a short Redis lock): if a slow worker's lease ran out
-        and another took the job over, the loser raises PostInProgress and the job is re-checked later.
+        Only one worker posts for a job at a time (`bot.queue.lock`, renewed while its holder lives): if a
+        slow worker's lease ran out and another took the job over, the loser raises PostInProgress and
+        the job is re-checked later; a holder that was killed frees the lock within `lock_ms`.
         """
-        done_key, trying_key, lock_key = keys.posted(job.id), keys.posting(job.id), keys.post_lock(job.id)
+        done_key, trying_key = keys.posted(job.id), keys.posting(job.id)
         if await self.redis.exists(done_key):
             return
-        if not await self.redis.set(lock_key, "1", nx=True, ex=POST_LOCK_SECONDS):
-            raise PostInProgress(job.id)
-        try:
+        async with held(self.redis, keys.post_lock(job.id), ttl_ms=self.lock_ms) as lock:
+            if not lock.mine:
+                raise PostInProgress(job.id)
             if await self.redis.exists(done_key):
                 return
             already: set[int] = set()
@@ -73,11 +78,12 @@ class SlackPoster:
             for part, message in enumerate(messages):
                 if part in already:
                     continue
+                if not await lock.confirm():  # we stalled past the lease: the job may be another's now
+                    log.warning("job %s: lost the posting lock while stalled; posting nothing more", job.id)
+                    raise PostInProgress(job.id)
                 await self.redis.set(trying_key, "1", ex=KEY_TTL)
                 await self._post(job, message, part)
             await self.redis.set(done_key, "1", ex=KEY_TTL)
-        finally:
-            await self.redis.delete(lock_key)
 
     async def _post(self, job: Job, message: SlackMessage, part: int) -> None:
         await slack_call(

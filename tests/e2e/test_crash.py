@@ -18,7 +18,7 @@ from bot.slack.post import SlackPoster
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import BOT_TOKEN, Harness, mention_event, worker_process
+from tests.harness import BOT_TOKEN, Harness, mention_event, wait_for, worker_process
 
 
 @pytest.mark.slow
@@ -125,3 +125,22 @@ async def test_two_workers_posting_one_job_at_once_post_it_once(
     assert sum(isinstance(r, PostInProgress) for r in results) == 1
     await fast.post_once(job, [MESSAGE])  # the retry after the lease: already posted, nothing happens
     assert len(slack.bot_replies("C1", job.thread_ts)) == 1
+
+
+@pytest.mark.slow
+def test_a_worker_killed_while_posting_frees_the_job_within_a_lease(bot: Harness, slack: FakeSlack) -> None:
+    """A worker killed while it holds the posting lock (here: waiting out a 30 s Retry-After) leaves a lock
+    that lapses with its lease, so another worker posts the reply within seconds, once."""
+    slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    with worker_process(bot, lease=2) as first:
+        wait_for(lambda: slack.calls("chat.postMessage"), timeout=60)
+        first.kill()
+        first.wait(10)
+    started = time.monotonic()
+    with worker_process(bot, lease=2):
+        wait_for(lambda: slack.bot_replies(event["channel"], event["ts"]), timeout=60)
+    assert time.monotonic() - started < 30  # the old fixed 120 s lock held the reply back two minutes
+    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1

@@ -71,6 +71,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a loaded machine's bursts of connections must not overflow the backlog
 
     def __init__(self, owner: FakeServer) -> None:
         self.owner = owner
