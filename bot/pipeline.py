@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 from redis.exceptions import RedisError
@@ -116,16 +117,20 @@ class Pipeline:
             return [render_notice(GENERIC_FAILURE, emoji="x")], False
 
     async def _summarize(self, job: Job, source: Job) -> tuple[Document, Summary]:
-        try:
-            doc = await load.document(await self._load(source), limits=self.extract_limits)
-            async with self.slack.status(job) as progress:
-                summary = await self.engine.summarize(doc, spec=job.spec, team=job.team, progress=progress)
-            return doc, summary
-        except ScannedDocument as scanned:
-            label = source.file.name if source.file else (source.url or "this PDF")
-            return await self.engine.summarize_scanned(
-                scanned, spec=job.spec, team=job.team, label=label, url=source.url
-            )
+        """Load, extract and summarize one source, with Slack's native status saying what is going on."""
+        async with self.slack.status(job) as status:
+            await status(reading(source))
+            try:
+                doc = await load.document(await self._load(source), limits=self.extract_limits)
+                await status(writing(doc))
+                summary = await self.engine.summarize(doc, spec=job.spec, team=job.team, progress=status)
+                return doc, summary
+            except ScannedDocument as scanned:
+                await status(f"is reading {scanned.pages} scanned pages…")
+                label = source.file.name if source.file else (source.url or "this PDF")
+                return await self.engine.summarize_scanned(
+                    scanned, spec=job.spec, team=job.team, label=label, url=source.url
+                )
 
     async def _sources(self, job: Job) -> list[Job]:
         """The job itself, or for a bare mention in a thread, the parent message's links/files/text."""
@@ -163,3 +168,19 @@ class Pipeline:
                 await self.slack.react(job, remove=WORKING)
         except Exception:
             log.exception("job %s: could not update reactions", job.id)
+
+
+def reading(source: Job) -> str:
+    """The status while a source is fetched and read: "is reading example.com…", "is reading memo.pdf…"."""
+    if source.kind == "url" and source.url:
+        host = (urlsplit(source.url).hostname or "the link").removeprefix("www.")
+        return f"is reading {host}…"
+    if source.kind == "file" and source.file:
+        return f"is reading {source.file.name}…"
+    return "is reading your text…"
+
+
+def writing(doc: Document) -> str:
+    """The status while the summary is written: "is writing the summary…" (with the pages when known)."""
+    pages = f" of {doc.pages} pages" if doc.pages and doc.pages > 1 else ""
+    return f"is writing the summary{pages}…"

@@ -27,7 +27,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import held
-from bot.slack.blocks import SlackMessage, escape
+from bot.slack.blocks import SlackMessage
 from bot.slack.failures import QUIET_REACTION_ERRORS, failure
 
 log = logging.getLogger(__name__)
@@ -122,29 +122,25 @@ class SlackPoster:
 
     @contextlib.asynccontextmanager
     async def status(self, job: Job) -> AsyncIterator[Callable[[str], Awaitable[None]]]:
-        """A progress callback for long jobs: the first call posts a status line in the thread, later
-        calls edit it, and it is deleted when the block ends. Costs nothing when never called."""
-        ts: str | None = None
+        """A callback that shows what the bot is doing as Slack's native status in the job's thread
+        ("summarizer is reading example.com…", `assistant.threads.setStatus`); cleared when the block
+        ends. Cosmetic: a failure is logged and ignored (an older workspace, a missing scope)."""
 
         async def update(text: str) -> None:
-            nonlocal ts
-            notice = f":hourglass_flowing_sand: {escape(text)}"
-            if ts is None:
-                response = await self.client.chat_postMessage(
-                    channel=job.channel, thread_ts=job.thread_ts, text=notice, unfurl_links=False
+            try:
+                await slack_call(
+                    "assistant.threads.setStatus",
+                    self.client.assistant_threads_setStatus(
+                        channel_id=job.channel, thread_ts=job.thread_ts, status=text
+                    ),
                 )
-                ts = str(response["ts"])
-            else:
-                await self.client.chat_update(channel=job.channel, ts=ts, text=notice)
+            except (SlackRefused, RetryLater) as exc:
+                log.info("job %s: no status shown (%s)", job.id, exc)
 
         try:
             yield update
         finally:
-            if ts is not None:
-                try:
-                    await self.client.chat_delete(channel=job.channel, ts=ts)
-                except SlackApiError as exc:
-                    log.warning("could not remove the progress message: %s", exc.response.get("error"))
+            await update("")
 
     async def react(self, job: Job, *, add: str | None = None, remove: str | None = None) -> None:
         """Add and/or remove a reaction on the job's source message; already-done states are fine."""

@@ -74,7 +74,8 @@ async def summarize(
 
     `max_input_words` is a hard safety cap (words beyond it are not read, and the footer says so);
     `input_budget_tokens` is what one model call may take before the document is split into parts;
-    `progress` receives short texts for the user while a long document is worked through.
+    `progress` receives short status texts ("is summarizing part 3 of 8…") while a long document is
+    worked through.
     """
     text = clean_text(doc.text)
     words = count_words(text)
@@ -194,7 +195,7 @@ async def _long(
         )
         if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= budget or level >= 3:
             break
-    await _report(progress, f"Long document: combining {len(parts)} parts…")
+    await _report(progress, f"is combining the summaries of {len(parts)} parts…")
     available = sum(count_words(p) for s in summaries for p in s)
     final = plan
     if plan.check_words and plan.words > 0.9 * available:
@@ -220,7 +221,7 @@ async def _parts(
     total = len(parts)
     gate = asyncio.Semaphore(MAX_CONCURRENT_PARTS)
     done = 0
-    await _report(progress, f"Long document: summarizing part 1 of {total}…")
+    await _report(progress, f"is summarizing part 1 of {total}…")
 
     async def one(number: int, part: str) -> tuple[str, ...]:
         nonlocal done
@@ -236,7 +237,7 @@ async def _parts(
         usage.add(output)
         done += 1
         if done < total:
-            await _report(progress, f"Long document: summarizing part {done + 1} of {total}…")
+            await _report(progress, f"is summarizing part {done + 1} of {total}…")
         return output.paragraphs
 
     tasks = [asyncio.create_task(one(n, p)) for n, p in enumerate(parts, 1)]

@@ -141,7 +141,8 @@ def test_a_document_over_the_input_budget_is_summarized_in_parts_within_a_token_
     assert "Combine them into one summary" in prompt(requests[-1])
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
     assert f"long document: summarized in {len(parts)} parts, then combined" in footer(reply)
-    status = [c for c in slack.calls("chat.postMessage") if "Long document" in str(c.body.get("text"))]
-    assert len(status) == 1  # progress shown in the thread, then edited as parts finish...
-    assert any("combining" in str(c.body.get("text")) for c in slack.calls("chat.update"))
-    assert len(slack.calls("chat.delete")) == 1  # ...and removed once the summary is posted
+    statuses = slack.statuses(event["channel"], event["ts"])  # Slack's native "is …" status, no extra message
+    assert statuses[0] == "is reading report.txt…" and statuses[-1] == ""
+    assert f"is summarizing part 1 of {len(parts)}…" in statuses
+    assert f"is combining the summaries of {len(parts)} parts…" in statuses
+    assert slack.calls("chat.update") == [] and slack.calls("chat.delete") == []

@@ -36,6 +36,8 @@ def test_shared_link_gets_one_threaded_summary(
     assert "<document" in prompt and "light rail to the airport" in prompt
     assert "Related stories" not in prompt and "Politics" not in prompt
     assert claude.requests[0]["json"]["stream"] is True
+    statuses = slack.statuses(event["channel"], event["ts"])  # Slack's native "summarizer is …" line
+    assert statuses == ["is reading 127.0.0.1…", "is writing the summary…", ""]
 
 
 def test_three_links_summarized_and_the_rest_skipped(bot: Harness, slack: FakeSlack, web: FakeWeb) -> None:

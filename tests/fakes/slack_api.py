@@ -151,6 +151,7 @@ class FakeSlack(FakeServer):
         self._redirect_base: str | None = None
         self._outside: dict[str, str] = {}  # channel → the error its member-only methods answer
         self._ephemerals: list[dict[str, Any]] = []
+        self._statuses: dict[tuple[str, str], list[str]] = {}
 
     # ----- test-facing helpers -----
 
@@ -159,6 +160,11 @@ class FakeSlack(FakeServer):
         every method that needs membership."""
         with self._lock:
             self._outside[channel] = error
+
+    def statuses(self, channel: str, thread_ts: str) -> list[str]:
+        """Every native status set in a thread (`assistant.threads.setStatus`), in order; "" clears it."""
+        with self._lock:
+            return list(self._statuses.get((channel, thread_ts), []))
 
     def ephemerals(self) -> list[dict[str, Any]]:
         """Ephemeral messages posted (`channel`, `user`, `text`), oldest first."""
@@ -613,6 +619,16 @@ class FakeSlack(FakeServer):
         text, _, _ = self._content(body)
         self._ephemerals.append({"channel": channel, "user": user, "text": text or ""})
         return {"message_ts": self._claim_ts(None)}
+
+    def _m_assistant_threads_setStatus(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Native status in a thread (scope chat:write since 2026-03); `status` "" clears it."""
+        channel, thread_ts = str(body.get("channel_id") or ""), str(body.get("thread_ts") or "")
+        if not channel or not thread_ts or "status" not in body:
+            raise SlackError("invalid_arguments")
+        if channel in self._outside:
+            raise SlackError(self._outside[channel])
+        self._statuses.setdefault((channel, thread_ts), []).append(str(body["status"]))
+        return {}
 
     def _m_conversations_open(self, body: dict[str, Any]) -> dict[str, Any]:
         users = str(body.get("users") or "")

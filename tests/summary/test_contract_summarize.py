@@ -42,8 +42,8 @@ async def test_long_document_reports_progress_and_bounds_tokens(claude: FakeAnth
     )
     parts = len(claude.requests) - 1
     assert parts >= 3
-    assert seen[0] == f"Long document: summarizing part 1 of {parts}…"
-    assert seen[-1] == f"Long document: combining {parts} parts…"
+    assert seen[0] == f"is summarizing part 1 of {parts}…"
+    assert seen[-1] == f"is combining the summaries of {parts} parts…"
     assert len(summary.paragraphs) == 3
     doc_tokens = count_input_tokens({"messages": [{"role": "user", "content": text}]})
     assert summary.input_tokens == sum(count_input_tokens(r["json"]) for r in claude.requests)
