@@ -114,3 +114,15 @@ class Summary:
     @property
     def words(self) -> int:
         return sum(count_words(p) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to a follow-up question about a thread's documents. `model` as for `Summary`;
+    `tokens_used` counts every token of the call (cache reads and writes included)."""
+
+    paragraphs: tuple[str, ...]
+    model: str
+    notes: tuple[str, ...] = ()
+    tokens_used: int = 0
+    cache_read_tokens: int = 0

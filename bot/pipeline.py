@@ -12,22 +12,26 @@ the lease (posting is idempotent, so nobody sees a reply twice).
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from redis.exceptions import RedisError
 
 from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
+from bot.instructions.followup import read_followup
 from bot.models import Document, Summary
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
+from bot.queue.threads import Shape, ThreadStore
 from bot.settings import ExtractLimits, FetchLimits
 from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
 from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
 from bot.slack.post import SlackPoster
-from bot.slack.render import render_summary
+from bot.slack.render import render_answer, render_summary
 from bot.sources import load
 from bot.summary.engine import Engine
 from bot.worker import GiveUp
@@ -40,6 +44,11 @@ GIVE_UP_MESSAGES: dict[GiveUp, str] = {
     "crashed": GENERIC_FAILURE,
 }
 NOTHING_FOUND = "I couldn't find a link, file or text to summarize there."
+FORGOTTEN = (
+    "I no longer have what I summarized in this thread (I keep it for a few days). Share it again and "
+    "I'll summarize it, then ask away."
+)
+SCANNED_FOLLOWUP = "That was a scanned PDF, which I can't go back to for follow-ups. Share it again instead."
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
 
@@ -54,6 +63,7 @@ class Pipeline:
     fetch_limits: FetchLimits
     extract_limits: ExtractLimits
     slack_token: str | None
+    threads: ThreadStore
     max_links: int = 3
 
     async def run(self, job: Job) -> None:
@@ -84,29 +94,32 @@ class Pipeline:
         await self._finish(job, ok=False)
 
     async def _reply(self, job: Job) -> bool:
-        """Summarize the job's sources and post the reply. True if every source got its summary."""
-        messages: list[SlackMessage] = []
-        ok = True
-        try:
-            sources = await self._sources(job)
-        except UserFacingError as exc:
-            sources, ok = [], False
-            messages.append(render_notice(exc.user_message, emoji="x"))
-        for source in sources:
-            replies, done = await self._summary_of(job, source)
-            messages.extend(replies)
-            ok = ok and done
+        """Do the job's work and post the reply. True if every part of it succeeded."""
+        if job.kind == "followup":
+            messages, ok = await self._guarded(job, self._followup(job))
+        else:
+            messages, ok = [], True
+            try:
+                sources = await self._sources(job)
+            except UserFacingError as exc:
+                sources, ok = [], False
+                messages.append(render_notice(exc.user_message, emoji="x"))
+            for source in sources:
+                replies, done = await self._guarded(job, self._summary_of(job, source))
+                messages.extend(replies)
+                ok = ok and done
         if not messages:
             messages.append(render_notice(NOTHING_FOUND, emoji="x"))
             ok = False
         await self.slack.post_once(job, messages)
         return ok
 
-    async def _summary_of(self, job: Job, source: Job) -> tuple[list[SlackMessage], bool]:
-        """The reply for one source, and whether it is a summary (False: a line saying why not)."""
+    async def _guarded(
+        self, job: Job, work: Coroutine[Any, Any, list[SlackMessage]]
+    ) -> tuple[list[SlackMessage], bool]:
+        """`work`'s messages and True; or, when it fails, one line saying why and False."""
         try:
-            doc, summary = await self._summarize(job, source)
-            return render_summary(doc, summary), True
+            return await work, True
         except UserFacingError as exc:
             log.info("job %s: %s (%s)", job.id, type(exc).__name__, exc)
             return [render_notice(exc.user_message, emoji="x")], False
@@ -115,6 +128,53 @@ class Pipeline:
         except Exception:
             log.exception("job %s failed unexpectedly", job.id)
             return [render_notice(GENERIC_FAILURE, emoji="x")], False
+
+    async def _summary_of(self, job: Job, source: Job) -> list[SlackMessage]:
+        """The summary of one source, remembered for follow-ups in the thread."""
+        doc, summary = await self._summarize(job, source)
+        await self._keep(source, doc, summary)
+        return render_summary(doc, summary)
+
+    async def _followup(self, job: Job) -> list[SlackMessage]:
+        """A reply in a summarized thread: the same sources reshaped, or an answer from them."""
+        stored = await self.threads.sources(job)
+        if not stored:
+            raise UserFacingError(FORGOTTEN)
+        docs = [s.document or await self._reload(s.job) for s in stored]
+        text = job.text or ""
+        first = read_followup(text, previous_words=stored[0].shape.words if stored[0].shape else None)
+        if first.kind == "question":
+            async with self.slack.status(job) as status:
+                await status("is looking for the answer…")
+                answer = await self.engine.answer(docs, question=first.question, team=job.team)
+            return render_answer(docs, answer)
+        messages: list[SlackMessage] = []
+        for source, doc in zip(stored, docs, strict=True):
+            ask = read_followup(text, previous_words=source.shape.words if source.shape else None)
+            async with self.slack.status(job) as status:
+                await status(writing(doc))
+                summary = await self.engine.summarize(doc, spec=ask.spec, team=job.team, progress=status)
+            await self._keep(source.job, doc, summary)
+            messages.extend(render_summary(doc, summary))
+        return messages
+
+    async def _reload(self, source: Job) -> Document:
+        """A thread's source whose document was not kept (expired, too big): loaded and extracted again."""
+        try:
+            return await load.document(await self._load(source), limits=self.extract_limits)
+        except ScannedDocument:
+            raise UserFacingError(SCANNED_FOLLOWUP) from None
+
+    async def _keep(self, source: Job, doc: Document, summary: Summary) -> None:
+        """Remember the source for follow-ups; cosmetic, so a failure is logged and the reply still goes."""
+        try:
+            await self.threads.keep(
+                source, doc if doc.text else None, Shape(words=summary.words, form=summary.form)
+            )
+        except RedisError as exc:
+            log.warning(
+                "job %s: could not keep the source for follow-ups (%s)", source.id, type(exc).__name__
+            )
 
     async def _summarize(self, job: Job, source: Job) -> tuple[Document, Summary]:
         """Load, extract and summarize one source, with Slack's native status saying what is going on."""

@@ -71,6 +71,7 @@ class FetchLimits:
 
 _SLACK, _AI, _REDIS, _WEB = "Slack (api.slack.com/apps → your app)", "Anthropic", "Redis", "Web process"
 _LIMITS, _WORKER, _COST, _MISC = "Safety and limits", "Worker", "Reliability and cost control", "Misc"
+_FOLLOWUP = "Follow-ups in a thread"
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,16 @@ class Settings:
     auto_channels: frozenset[str] = setting(
         frozenset(), env="SUMMARIZER_AUTO_CHANNELS", kind="ids", group=_COST, shown="— (every channel)",
         doc="Comma-separated channel ids where links and files are summarized without a mention.",
+    )  # fmt: skip
+    followup_days: int = setting(
+        7, env="SUMMARIZER_FOLLOWUP_DAYS", kind="int", low=0, high=90, group=_FOLLOWUP,
+        doc="Days a thread remembers what it summarized, so follow-ups in it (\"shorter\", \"in French\", "
+        "questions) need no new download (0: no follow-ups).",
+    )  # fmt: skip
+    followup_max_bytes: int = setting(
+        5_000_000, env="SUMMARIZER_FOLLOWUP_MAX_BYTES", kind="int", low=0, high=500_000_000, group=_FOLLOWUP,
+        doc="Largest extracted document (compressed) kept for follow-ups; a bigger one is read again when "
+        "asked about.",
     )  # fmt: skip
     data_dir: Path = setting(
         Path(".summarizer"), env="SUMMARIZER_DATA_DIR", kind="path", group=_MISC,

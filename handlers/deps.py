@@ -1,4 +1,4 @@
-"""What handlers need: the queue, the rate limiter, and the settings. Built once by `create_app`."""
+"""What handlers need: the queue, the rate limiter, the thread index, the settings. Built by `create_app`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.queue.limits import RateLimiter
 from bot.queue.stream import SyncQueue
+from bot.queue.threads import ThreadIndex
 from bot.settings import Settings
 
 
@@ -13,4 +14,5 @@ from bot.settings import Settings
 class HandlerDeps:
     queue: SyncQueue
     limiter: RateLimiter
+    threads: ThreadIndex
     settings: Settings

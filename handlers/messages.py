@@ -33,12 +33,14 @@ def register(app: App, deps: HandlerDeps) -> None:
     def on_event(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
+        team = str(body.get("team_id") or context.team_id or "")
         ctx = EventContext(
-            team=str(body.get("team_id") or context.team_id or ""),
+            team=team,
             bot_user_id=context.bot_user_id,
             bot_id=context.bot_id,
             max_links=deps.settings.max_links_per_message,
             auto_channels=deps.settings.auto_channels,
+            summarized_thread=summarized_thread(event, team=team, deps=deps),
         )
         jobs = jobs_for_event(event, ctx)
         if jobs:
@@ -48,6 +50,18 @@ def register(app: App, deps: HandlerDeps) -> None:
     app.event("app_mention")(on_event)
     # Anything else we are subscribed to (or Slack adds) gets a quiet 200, never a 404 and a retry.
     app.event(re.compile(".*"))(lambda: None)
+
+
+def summarized_thread(event: dict[str, Any], *, team: str, deps: HandlerDeps) -> bool:
+    """Whether the event is a reply in a thread the bot summarized (and still remembers). A Redis error
+    reads as "no": the reply is then handled as a new request, and the enqueue reports the outage."""
+    thread_ts, channel = event.get("thread_ts"), event.get("channel")
+    if not (isinstance(thread_ts, str) and isinstance(channel, str)) or thread_ts == event.get("ts"):
+        return False
+    try:
+        return deps.threads.summarized(team=team, channel=channel, thread_ts=thread_ts)
+    except redis.RedisError:
+        return False
 
 
 def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:

@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.queue.connect import RedisTarget, connect
 from bot.queue.limits import RateLimiter
 from bot.queue.stream import SyncQueue
+from bot.queue.threads import ThreadIndex
 from bot.settings import Settings
 from bot.slack.front_door import wsgi_app
 from handlers import HandlerDeps, register_all
@@ -53,7 +54,8 @@ def create_app(settings: Settings, *, client: WebClient, queue: SyncQueue) -> Ap
     limiter = RateLimiter(
         queue.client, per_user=settings.user_jobs_per_hour, per_channel=settings.channel_jobs_per_hour
     )
-    register_all(app, HandlerDeps(queue=queue, limiter=limiter, settings=settings))
+    threads = ThreadIndex(queue.client)
+    register_all(app, HandlerDeps(queue=queue, limiter=limiter, threads=threads, settings=settings))
     return app
 
 

@@ -21,6 +21,7 @@ from bot.pipeline import Pipeline
 from bot.queue.connect import connect
 from bot.queue.limits import TokenBudget
 from bot.queue.stream import Queue
+from bot.queue.threads import ThreadStore
 from bot.settings import Settings
 from bot.slack.post import SlackPoster
 from bot.sources.fetch import make_session
@@ -80,6 +81,9 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         fetch_limits=settings.fetch_limits,
         extract_limits=settings.extract_limits,
         slack_token=settings.slack_bot_token,
+        threads=ThreadStore(
+            redis, ttl_seconds=settings.followup_days * 86400, max_bytes=settings.followup_max_bytes
+        ),
         max_links=settings.max_links_per_message,
     )
     worker = Worker(

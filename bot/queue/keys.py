@@ -10,6 +10,11 @@
 | `summarizer:msg:<team>:<channel>:<ts>:pending`  | set     | `KEY_TTL`               | web, worker (⏳/✅)  |
 | `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
+| `summarizer:thread:<team>:<channel>:<ts>`       | hash    | SUMMARIZER_FOLLOWUP_DAYS | worker, web reads |
+
+The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
+that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
+`SUMMARIZER_FOLLOWUP_MAX_BYTES`) and the last summary's shape (`shape:<source>`).
 """
 
 from __future__ import annotations
@@ -65,3 +70,8 @@ def rate_told(rate_key: str) -> str:
 def tokens(*, team: str, day: str) -> str:
     """Claude tokens a workspace used on `day` (YYYY-MM-DD, UTC)."""
     return f"summarizer:tokens:{team}:{day}"
+
+
+def thread(*, team: str, channel: str, thread_ts: str) -> str:
+    """What a thread's summaries were made from (see the table above)."""
+    return f"summarizer:thread:{team}:{channel}:{thread_ts}"

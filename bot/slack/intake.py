@@ -14,6 +14,10 @@ Rules (the README's "What it does" section mirrors them):
   addressed to it (a greeting, "test", "help", a question about the bot, a few words) gets the help
   line, which in a direct message lists the ways to use the bot;
 - a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets the help line;
+- in a thread the bot already summarized (`summarized_thread`), a reply addressed to it (a mention; in a
+  DM any reply) is a follow-up about the same sources: a reshape or a question, answered by the worker;
+  a link, a file or a long text there is a new request, and a bare mention or small talk gets a hint of
+  what to ask;
 - replies always go in the thread of the message that asked (in direct messages too), which keeps a
   busy DM readable and lets the worker find its own earlier reply when checking before posting.
 A message that mentions the bot arrives as both `message` and `app_mention`; both map to the same jobs
@@ -30,9 +34,11 @@ from typing import Any
 from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
 from bot.instructions import parse_request
 from bot.instructions.chatter import is_chatter
+from bot.instructions.followup import is_question
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, JobKind, SlackFile, job_id
 from bot.slack.markup import MENTION, find_links, plain_text, without_links
+from bot.text import count_words
 
 HANDLED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 SLACKBOT = "USLACKBOT"
@@ -50,6 +56,11 @@ DM_HELP_TEXT = (
     "• in a channel, mention me with a link, a file or text, or mention me in a thread to summarize the "
     "message it started from."
 )
+FOLLOWUP_HINT = (
+    "Ask me about what I summarized here: _what does it say about the budget?_, _who is quoted?_ — or "
+    "reshape it: _shorter_, _as 5 bullets_, _in French_, _for executives_."
+)
+FOLLOWUP_MAX_WORDS = 60  # a longer reply in a summarized thread is new text to summarize
 MakeJob = Callable[..., Job]
 
 
@@ -62,6 +73,7 @@ class EventContext:
     bot_id: str | None
     max_links: int = 3
     auto_channels: frozenset[str] = frozenset()
+    summarized_thread: bool = False  # the event's thread holds a summary the bot can still follow up on
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     jobs = _shared_sources(event, make, spec=spec, addressed=message.addressed, max_links=ctx.max_links)
     if jobs or not message.addressed:
         return jobs
+    if ctx.summarized_thread and message.thread_ts and message.thread_ts != message.ts:
+        return [_followup(message, make, bot_user_id=ctx.bot_user_id)]
     spec, content = parse_request(plain_text(message.text, bot_user_id=ctx.bot_user_id))
     if content.strip() and not is_chatter(content):
         return [make("text", "text", text=content, spec=spec)]
@@ -95,6 +109,19 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
         return [make("thread", "thread", spec=spec)]
     help_text = DM_HELP_TEXT if event.get("channel_type") == "im" else HELP_TEXT
     return [make("notice", "notice:help", notice=help_text)]
+
+
+def _followup(message: _Message, make: MakeJob, *, bot_user_id: str | None) -> Job:
+    """The job for a reply in a summarized thread: a follow-up, a new request (long text), or a hint."""
+    text = plain_text(message.text, bot_user_id=bot_user_id)
+    spec, content = parse_request(text)
+    if count_words(content) > FOLLOWUP_MAX_WORDS:
+        return make("text", "text", text=content, spec=spec)
+    if content.strip() and (is_question(content) or not is_chatter(content)):
+        return make("followup", "followup", text=text)
+    if spec != SummarySpec():
+        return make("followup", "followup", text=text)
+    return make("notice", "notice:followup", notice=FOLLOWUP_HINT)
 
 
 def jobs_for_parent(parent: Mapping[str, Any], job: Job, *, max_links: int) -> list[Job]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.models import Document, Summary
+from bot.models import OFFLINE_MODEL, Answer, Document, Summary
 from bot.slack.blocks import (
     SECTION_LIMIT,
     TEXT_LIMIT,
@@ -52,6 +52,18 @@ def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
             fallback = f"Summary of {title} (part {number} of {len(groups)})"
         messages.append(SlackMessage(text=escaped_within(fallback, TEXT_LIMIT), blocks=tuple(blocks)))
     return messages
+
+
+def render_answer(docs: list[Document], answer: Answer) -> list[SlackMessage]:
+    """An answer to a follow-up question: its paragraphs, then a footer naming the source(s) and the model
+    (and any note, such as a degraded answer)."""
+    sections = [section(piece) for paragraph in answer.paragraphs for piece in _pieces(paragraph)]
+    titles = ", ".join(_plain_title(doc) for doc in docs)
+    model = "Offline answer" if answer.model == OFFLINE_MODEL else f"Model: {answer.model}"
+    footer = context(escaped_within(" · ".join([f"From: {titles}", model, *answer.notes]), SECTION_LIMIT))
+    first = next((p.strip() for p in answer.paragraphs if p.strip()), "")
+    fallback = escaped_within(first or "Answer", TEXT_LIMIT)
+    return [SlackMessage(text=fallback, blocks=tuple(blocks)) for blocks in _pack([*sections, footer])]
 
 
 def _header_text(doc: Document) -> str:

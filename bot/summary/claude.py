@@ -19,7 +19,16 @@ from bot.errors import AICredentialsError, ServiceUnavailable, TransientError, U
 from bot.models import Document, LengthPlan, SummarySpec
 from bot.retry import RetryPolicy, retrying
 from bot.summary.contract import parse_items
-from bot.summary.prompt import SYSTEM, Part, max_tokens_for, pdf_request, user_message
+from bot.summary.prompt import (
+    MAX_ANSWER_WORDS,
+    SYSTEM,
+    Part,
+    document_part,
+    max_tokens_for,
+    pdf_request,
+    question_part,
+    request_part,
+)
 from bot.summary.writer import ModelOutput
 
 log = logging.getLogger(__name__)
@@ -78,8 +87,23 @@ class Claude:
     ) -> ModelOutput:
         """Stream one summary (or one part's, or a revision of `draft` fixing `problems`), parsed as
         `plan.form` asks. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
-        content = user_message(doc, plan=plan, spec=spec, part=part, draft=draft, problems=problems)
+        document: anthropic.types.TextBlockParam = {"type": "text", "text": document_part(doc)}
+        if part is None:  # a whole document: cache it for the re-ask and for follow-ups in the thread
+            document["cache_control"] = {"type": "ephemeral"}
+        request = request_part(plan=plan, spec=spec, part=part, draft=draft, problems=problems)
+        content: list[anthropic.types.TextBlockParam] = [document, {"type": "text", "text": request}]
         return await self._stream([{"role": "user", "content": content}], plan=plan)
+
+    async def answer(self, docs: list[Document], *, question: str) -> ModelOutput:
+        """An answer from `docs` only. The documents are sent exactly as for their summary, so the cached
+        prompt prefix is read instead of the whole document again."""
+        blocks: list[anthropic.types.TextBlockParam] = [
+            {"type": "text", "text": document_part(d)} for d in docs
+        ]
+        blocks[-1]["cache_control"] = {"type": "ephemeral"}
+        blocks.append({"type": "text", "text": question_part(question, documents=len(docs))})
+        plan = LengthPlan(words=MAX_ANSWER_WORDS, paragraphs=1)
+        return await self._stream([{"role": "user", "content": blocks}], plan=plan)
 
     async def summarize_pdf(
         self, data: bytes, *, title: str | None, plan: LengthPlan, spec: SummarySpec
@@ -139,12 +163,23 @@ class Claude:
                 raise UserFacingError("The AI service couldn't process this content.") from None
             raise TransientError(type(exc).__name__, retry_after=_retry_after(exc)) from None
         text = "".join(block.text for block in message.content if block.type == "text")
-        return ModelOutput(
+        usage = message.usage
+        output = ModelOutput(
             paragraphs=parse_items(text, plan.form),
-            truncated=message.stop_reason == "max_tokens",
-            input_tokens=message.usage.input_tokens,
-            output_tokens=message.usage.output_tokens,
+            truncated=message.stop_reason in {"max_tokens", "model_context_window_exceeded"},
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_write_tokens=usage.cache_creation_input_tokens or 0,
+            cache_read_tokens=usage.cache_read_input_tokens or 0,
         )
+        log.info(
+            "Claude usage: %d input, %d cache write, %d cache read, %d output tokens",
+            output.input_tokens,
+            output.cache_write_tokens,
+            output.cache_read_tokens,
+            output.output_tokens,
+        )
+        return output
 
 
 def _retryable_status(exc: anthropic.APIStatusError) -> bool:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.errors import AICredentialsError, NoReadableText, ScannedDocument, ServiceUnavailable
-from bot.models import OFFLINE_MODEL, Document, Summary, SummarySpec
+from bot.models import OFFLINE_MODEL, Answer, Document, Summary, SummarySpec
+from bot.summary.answer import answer_offline
 from bot.summary.plan import plan_length
 from bot.summary.summarize import (
     DEFAULT_INPUT_BUDGET_TOKENS,
     DEFAULT_MAX_INPUT_WORDS,
     Progress,
+    prepared,
     summarize,
 )
 from bot.summary.writer import Writer
@@ -84,6 +86,37 @@ class Engine:
                 note = "the AI service took too long, so this is an offline extractive summary"
         summary = await self._run(doc, spec=spec, writer=None)
         return replace(summary, notes=(note, *summary.notes)) if note else summary
+
+    async def answer(self, docs: list[Document], *, question: str, team: str = "") -> Answer:
+        """An answer to a follow-up `question` from `docs` only: by the writer when it can (reading the
+        documents' cached prompt), otherwise the offline answer (quoted source sentences), with a note."""
+        ready = [prepared(doc, max_input_words=self.max_input_words)[0] for doc in docs]
+        writer, note = self.writer, None
+        if writer is not None and self.budget is not None and await self.budget.exhausted(team):
+            writer, note = (
+                None,
+                "today's AI budget for this workspace is used up, so this is an offline answer",
+            )
+        if writer is not None:
+            try:
+                async with asyncio.timeout(self.ai_deadline_seconds):
+                    output = await writer.answer(ready, question=question)
+                await self._spend(team, output.tokens)
+                if output.paragraphs:
+                    return Answer(
+                        paragraphs=output.paragraphs,
+                        model=writer.model,
+                        tokens_used=output.tokens,
+                        cache_read_tokens=output.cache_read_tokens,
+                    )
+                note = "the AI service returned an empty answer, so this is an offline one"
+            except ServiceUnavailable as exc:
+                log.warning("AI service unavailable for a question, answering offline: %s", exc)
+                note = _degraded_note(exc).replace("summary", "answer")
+            except TimeoutError:
+                note = "the AI service took too long, so this is an offline answer"
+        notes = (note,) if note else ()
+        return Answer(paragraphs=answer_offline(ready, question), model=OFFLINE_MODEL, notes=notes)
 
     async def summarize_scanned(
         self, scanned: ScannedDocument, *, spec: SummarySpec, team: str, label: str, url: str | None

@@ -51,13 +51,30 @@ def truncate_words(text: str, limit: int) -> str:
     return text
 
 
+def prepared(
+    doc: Document, *, max_input_words: int = DEFAULT_MAX_INPUT_WORDS
+) -> tuple[Document, int, list[str]]:
+    """`doc` as the model reads it: cleaned, and cut at `max_input_words`; with its word count before the
+    cut and a note when it was cut. A summary and a later question about the document read the same text
+    (so the second reads the first one's cached prompt). Raises NoReadableText when nothing is left."""
+    text = clean_text(doc.text)
+    words = count_words(text)
+    if words == 0:
+        raise NoReadableText()
+    notes: list[str] = []
+    if words > max_input_words:
+        text = truncate_words(text, max_input_words)
+        notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
+    return replace(doc, text=text), words, notes
+
+
 @dataclass
 class _Usage:
     input_tokens: int = 0
     output_tokens: int = 0
 
     def add(self, output: ModelOutput) -> None:
-        self.input_tokens += output.input_tokens
+        self.input_tokens += output.input_tokens + output.cache_write_tokens + output.cache_read_tokens
         self.output_tokens += output.output_tokens
 
 
@@ -77,14 +94,8 @@ async def summarize(
     `progress` receives short status texts ("is summarizing part 3 of 8…") while a long document is
     worked through.
     """
-    text = clean_text(doc.text)
-    words = count_words(text)
-    if words == 0:
-        raise NoReadableText()
-    notes: list[str] = []
-    if words > max_input_words:
-        text = truncate_words(text, max_input_words)
-        notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
+    cleaned, words, notes = prepared(doc, max_input_words=max_input_words)
+    text = cleaned.text
     read = min(words, max_input_words)
     sentences = len(sentence_spans(text)) if read < 2 * TINY_WORDS else None
     plan = plan_length(source_words=read, spec=spec, source_sentences=sentences)
@@ -92,7 +103,6 @@ async def summarize(
     source_language = guess_language(text[:20_000])
     if writer is None:
         return _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
-    cleaned = replace(doc, text=text)
     usage = _Usage()
     if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= input_budget_tokens:
         output, missed = await _write(

@@ -20,6 +20,13 @@ class ModelOutput:
     truncated: bool
     input_tokens: int
     output_tokens: int
+    cache_write_tokens: int = 0  # input written to the prompt cache (the document, on a first call)
+    cache_read_tokens: int = 0  # input read from it (a re-ask or a follow-up about the same document)
+
+    @property
+    def tokens(self) -> int:
+        """Every token the call processed, as the API's usage counts them."""
+        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens + self.output_tokens
 
 
 class Writer(Protocol):
@@ -39,6 +46,10 @@ class Writer(Protocol):
         problems: tuple[str, ...] = (),
     ) -> ModelOutput:
         """One summary of `doc` (or of one `part` of it, or a revision of `draft` fixing `problems`)."""
+        ...
+
+    async def answer(self, docs: list[Document], *, question: str) -> ModelOutput:
+        """An answer to `question` from `docs` only, quoting what it relies on (one paragraph or a few)."""
         ...
 
     async def summarize_pdf(

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from tests.articles import PARAGRAPHS
-from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens, default_responder
+from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens, default_responder, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import Harness, mention_event, message_event
 from tests.paths import SEED_REQUEST
@@ -32,7 +32,7 @@ def footer(message: dict[str, Any]) -> str:
 
 
 def prompt(request: dict[str, Any]) -> str:
-    return str(request["json"]["messages"][0]["content"])
+    return prompt_text(request["json"])
 
 
 def test_seed_request_has_six_paragraphs_an_honest_cap_and_no_boilerplate(

@@ -7,7 +7,7 @@ import json
 from tests.articles import PARAGRAPHS
 from tests.documents import PPTX_MIME, XLSX_MIME, make_pdf, make_pptx, make_xlsx
 from tests.e2e.test_files_and_mentions import docx_bytes, section_texts, upload
-from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import Harness, message_event
@@ -32,8 +32,7 @@ def js_page(description: str | None) -> str:
 
 def prompt_of(claude: FakeAnthropic) -> str:
     """The document text sent to Claude in the first request."""
-    content = claude.requests[0]["json"]["messages"][0]["content"]
-    return content if isinstance(content, str) else json.dumps(content)
+    return prompt_text(claude.requests[0]["json"])
 
 
 def answer(bot: Harness, slack: FakeSlack, event: dict[str, object]) -> dict[str, object]:

@@ -10,7 +10,7 @@ from typing import Any
 import docx
 
 from tests.articles import ARTICLE_TEXT, PARAGRAPHS, article_html
-from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import Harness, mention_event, message_event
@@ -58,7 +58,7 @@ def test_docx_upload_is_downloaded_with_the_token_and_summarized(
         reply["blocks"]
     )
     assert [d.headers.get("authorization") for d in slack.downloads] == ["Bearer xoxb-test-token"]
-    assert "light rail to the airport" in claude.requests[0]["json"]["messages"][0]["content"]
+    assert "light rail to the airport" in prompt_text(claude.requests[0]["json"])
 
 
 def test_markdown_and_text_uploads_are_summarized(bot: Harness, slack: FakeSlack) -> None:
@@ -105,7 +105,7 @@ def test_seed_request_gets_six_paragraphs_a_capped_length_and_a_clean_prompt(
     bot.wait_queued(1)
     bot.work()
     request = claude.requests[0]["json"]
-    prompt = request["messages"][0]["content"]
+    prompt = prompt_text(request)
     assert "exactly 6 paragraphs" in prompt
     assert "Starmer" in prompt
     for line in BOILERPLATE:
@@ -125,7 +125,7 @@ def test_mention_with_a_link_summarizes_the_link(
     event = mention_event(f"summarize <{url}> in 2 paragraphs")
     (reply,) = bot.round_trip(event)
     assert len(section_texts(reply)) == 2
-    assert "exactly 2 paragraphs" in claude.requests[0]["json"]["messages"][0]["content"]
+    assert "exactly 2 paragraphs" in prompt_text(claude.requests[0]["json"])
 
 
 def test_bare_mention_in_a_thread_summarizes_the_parent(bot: Harness, slack: FakeSlack, web: FakeWeb) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.articles import ARTICLE_TEXT, article_html
-from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import Harness, message_event, wait_for
@@ -32,7 +32,7 @@ def test_shared_link_gets_one_threaded_summary(
     assert "Metro News" in json.dumps(replies[0]["blocks"][0])  # the byline under the title
     assert "claude-sonnet-5-5" in posted
     assert slack.reactions(event["channel"], event["ts"]) == {"white_check_mark"}
-    prompt = claude.requests[0]["json"]["messages"][0]["content"]
+    prompt = prompt_text(claude.requests[0]["json"])
     assert "<document" in prompt and "light rail to the airport" in prompt
     assert "Related stories" not in prompt and "Politics" not in prompt
     assert claude.requests[0]["json"]["stream"] is True

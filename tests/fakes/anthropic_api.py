@@ -82,6 +82,37 @@ def count_input_tokens(request: dict[str, Any]) -> int:
     return math.ceil(chars / 4)
 
 
+MIN_CACHEABLE_TOKENS = 1024  # the smallest prefix the API caches (model-dependent; Sonnet's)
+CACHE_TTL_SECONDS = 300  # the default "ephemeral" cache lifetime
+
+
+def _cached_prefix(request: dict[str, Any]) -> str:
+    """The text of the request's prefix up to (and including) the last block with `cache_control`, in the
+    API's order (system, then messages); "" when no block asks to be cached."""
+    blocks: list[tuple[str, bool]] = []
+    system = request.get("system")
+    for block in system if isinstance(system, list) else [system]:
+        if isinstance(block, dict):
+            blocks.append(("".join(_strings(block)), "cache_control" in block))
+        elif isinstance(block, str):
+            blocks.append((block, False))
+    for message in request.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        for block in content if isinstance(content, list) else [content]:
+            if isinstance(block, dict):
+                blocks.append(("".join(_strings(block)), "cache_control" in block))
+            elif isinstance(block, str):
+                blocks.append((block, False))
+    marked = [n for n, (_, cached) in enumerate(blocks) if cached]
+    return "".join(text for text, _ in blocks[: marked[-1] + 1]) if marked else ""
+
+
+def prompt_text(request: dict[str, Any]) -> str:
+    """All the text of a recorded request's first user turn (its blocks joined), for assertions."""
+    messages = request.get("messages") or [{}]
+    return _content_text(messages[0].get("content"))
+
+
 def _content_text(content: Any) -> str:
     """The text of a message's content; text-sourced document blocks are wrapped in <document> tags."""
     if isinstance(content, str):
@@ -164,6 +195,8 @@ class FakeAnthropic(FakeServer):
         self.api_key = api_key
         self.responder: Responder = responder
         self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], float] = {}  # (model, cached prefix) → expiry
+        self._usages: list[dict[str, int]] = []
         self._requests: list[dict[str, Any]] = []
         self._count_requests: list[dict[str, Any]] = []
         self._scripted: collections.deque[str] = collections.deque()
@@ -173,6 +206,12 @@ class FakeAnthropic(FakeServer):
         self._seq = 0
 
     # ----- test-facing helpers -----
+
+    @property
+    def usages(self) -> list[dict[str, int]]:
+        """The usage reported for each answered request, in order (cache writes and reads included)."""
+        with self._lock:
+            return [dict(u) for u in self._usages]
 
     def script(self, *texts: str) -> None:
         """Queue replies used before the responder, first in first out."""
@@ -305,12 +344,31 @@ class FakeAnthropic(FakeServer):
         return text, stop_reason, stop_sequence, approx_tokens(text)
 
     def _usage(self, body: dict[str, Any], output_tokens: int) -> dict[str, Any]:
-        return {
-            "input_tokens": count_input_tokens(body),
+        """Usage as the API reports it, prompt caching included: the prefix up to the last block marked
+        `cache_control` is written to the cache (at least MIN_CACHEABLE_TOKENS long) or, when the same
+        prefix was cached within CACHE_TTL_SECONDS, read from it."""
+        total = count_input_tokens(body)
+        prefix = _cached_prefix(body)
+        written = read = 0
+        tokens = math.ceil(len(prefix) / 4)
+        if prefix and tokens >= MIN_CACHEABLE_TOKENS:
+            key = (str(body.get("model")), prefix)
+            with self._lock:
+                now = time.monotonic()
+                if self._cache.get(key, 0.0) > now:
+                    read = tokens
+                else:
+                    written = tokens
+                self._cache[key] = now + CACHE_TTL_SECONDS
+        usage = {
+            "input_tokens": total - written - read,
             "output_tokens": output_tokens,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
+            "cache_creation_input_tokens": written,
+            "cache_read_input_tokens": read,
         }
+        with self._lock:
+            self._usages.append(usage)
+        return usage
 
     def _message(self, body: dict[str, Any]) -> Response:
         text, stop_reason, stop_sequence, output_tokens = self._generate(body)
