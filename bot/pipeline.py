@@ -133,7 +133,7 @@ class Pipeline:
         """The summary of one source, remembered for follow-ups in the thread."""
         doc, summary = await self._summarize(job, source)
         await self._keep(source, doc, summary)
-        return render_summary(doc, summary)
+        return render_summary(doc, summary, reply_id=job.id)
 
     async def _followup(self, job: Job) -> list[SlackMessage]:
         """A reply in a summarized thread: the same sources reshaped, or an answer from them."""
@@ -147,7 +147,7 @@ class Pipeline:
             async with self.slack.status(job) as status:
                 await status("is looking for the answer…")
                 answer = await self.engine.answer(docs, question=first.question, team=job.team)
-            return render_answer(docs, answer)
+            return render_answer(docs, answer, reply_id=job.id)
         messages: list[SlackMessage] = []
         for source, doc in zip(stored, docs, strict=True):
             ask = read_followup(text, previous_words=source.shape.words if source.shape else None)
@@ -155,7 +155,7 @@ class Pipeline:
                 await status(writing(doc))
                 summary = await self.engine.summarize(doc, spec=ask.spec, team=job.team, progress=status)
             await self._keep(source.job, doc, summary)
-            messages.extend(render_summary(doc, summary))
+            messages.extend(render_summary(doc, summary, reply_id=job.id))
         return messages
 
     async def _reload(self, source: Job) -> Document:
@@ -222,6 +222,8 @@ class Pipeline:
         left. Reactions are cosmetic: a failure here is logged and never runs the job again."""
         try:
             left = await self.queue.finish_source(job)
+            if job.quiet:
+                return
             if ok is not None:
                 await self.slack.react(job, add=DONE if ok else FAILED)
             if left == 0:

@@ -1,9 +1,10 @@
-"""What handlers need: the queue, the rate limiter, the thread index, the settings. Built by `create_app`."""
+"""What handlers need: queue, rate limiter, thread index, feedback counts, settings (from `create_app`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.queue.feedback import FeedbackCounter
 from bot.queue.limits import RateLimiter
 from bot.queue.stream import SyncQueue
 from bot.queue.threads import ThreadIndex
@@ -15,4 +16,5 @@ class HandlerDeps:
     queue: SyncQueue
     limiter: RateLimiter
     threads: ThreadIndex
+    feedback: FeedbackCounter
     settings: Settings

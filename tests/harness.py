@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -91,6 +92,7 @@ def signed_post(
     retry_num: int | None = None,
     secret: str = SIGNING_SECRET,
     timestamp: int | None = None,
+    content_type: str = "application/json",
 ) -> tuple[int, bytes]:
     """POST `body` to `url` signed as Slack signs it (v0 HMAC of timestamp and body); (status, body)."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -99,7 +101,7 @@ def signed_post(
         SignatureVerifier(secret).generate_signature(timestamp=ts, body=raw.decode("utf-8", "replace")) or ""
     )
     headers: dict[str, str] = {
-        "Content-Type": "application/json",
+        "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,
     }
@@ -171,6 +173,13 @@ class Harness:
         """POST a signed request to the web process; returns (status, body)."""
         return signed_post(self.web.url + path, body, retry_num=retry_num, secret=secret, timestamp=timestamp)
 
+    def click(self, payload: dict[str, Any]) -> tuple[int, bytes]:
+        """POST an interactivity payload (a button click) signed and form-encoded, as Slack sends it."""
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return signed_post(
+            self.web.url + "/slack/events", body, content_type="application/x-www-form-urlencoded"
+        )
+
     def send(self, event: dict[str, Any], *, deliveries: int = 1) -> dict[str, Any]:
         """Post `event`'s message in the fake Slack, then deliver the event (signed) `deliveries` times,
         as Slack's retries do; each delivery must get 200."""
@@ -231,6 +240,13 @@ class Harness:
 
     def close(self) -> None:
         self.web.close()
+
+
+def footer_of(message: dict[str, Any]) -> str:
+    """The footer of a posted summary or answer: the text of its last `context` block (the buttons under
+    it are not part of it)."""
+    contexts = [b for b in message.get("blocks") or [] if b.get("type") == "context"]
+    return str(contexts[-1]["elements"][0]["text"]) if contexts else ""
 
 
 def message_event(

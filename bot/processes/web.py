@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.queue.connect import RedisTarget, connect
+from bot.queue.feedback import FeedbackCounter
 from bot.queue.limits import RateLimiter
 from bot.queue.stream import SyncQueue
 from bot.queue.threads import ThreadIndex
@@ -54,8 +55,14 @@ def create_app(settings: Settings, *, client: WebClient, queue: SyncQueue) -> Ap
     limiter = RateLimiter(
         queue.client, per_user=settings.user_jobs_per_hour, per_channel=settings.channel_jobs_per_hour
     )
-    threads = ThreadIndex(queue.client)
-    register_all(app, HandlerDeps(queue=queue, limiter=limiter, threads=threads, settings=settings))
+    deps = HandlerDeps(
+        queue=queue,
+        limiter=limiter,
+        threads=ThreadIndex(queue.client),
+        feedback=FeedbackCounter(queue.client),
+        settings=settings,
+    )
+    register_all(app, deps)
     return app
 
 

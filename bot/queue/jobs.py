@@ -57,6 +57,7 @@ class Job:
     text: str | None = None
     notice: str | None = None
     spec: SummarySpec = field(default_factory=SummarySpec)
+    quiet: bool = False  # no ⏳/✅ reactions: a button's job, whose reply is its own answer
 
     def to_json(self) -> str:
         """Serialize for the queue. Inverse of `Job.from_json`."""

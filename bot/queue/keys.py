@@ -11,6 +11,7 @@
 | `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
 | `summarizer:thread:<team>:<channel>:<ts>`       | hash    | SUMMARIZER_FOLLOWUP_DAYS | worker, web reads |
+| `summarizer:feedback:<team>:<YYYY-MM-DD>`       | hash    | `FEEDBACK_TTL` (35 days) | web: 👍/👎 counts   |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -24,6 +25,7 @@ GROUP = "workers"
 KEY_TTL = 7 * 24 * 3600  # job, marker and per-message keys: longer than any retry or redelivery
 RATE_WINDOW_SECONDS = 3600
 TOKENS_TTL = 2 * 24 * 3600
+FEEDBACK_TTL = 35 * 24 * 3600
 JOB_PREFIX = "summarizer:job:"
 
 
@@ -75,3 +77,8 @@ def tokens(*, team: str, day: str) -> str:
 def thread(*, team: str, channel: str, thread_ts: str) -> str:
     """What a thread's summaries were made from (see the table above)."""
     return f"summarizer:thread:{team}:{channel}:{thread_ts}"
+
+
+def feedback(*, team: str, day: str) -> str:
+    """👍/👎 counts of a workspace on `day` (YYYY-MM-DD, UTC): fields "good" and "bad"."""
+    return f"summarizer:feedback:{team}:{day}"

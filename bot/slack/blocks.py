@@ -1,4 +1,5 @@
-"""Block Kit building blocks: escaping, safe links, sections, and the one-line notice. Pure: stdlib only.
+"""Block Kit building blocks: escaping, safe links, sections, the one-line notice, and the buttons under a
+reply (their action ids are what the button listeners match). Pure: stdlib only.
 
 Contract: every text that did not come from this bot (titles, file names, URLs, paragraphs, notes) goes
 through `escape`/`link`, so nothing from a page, a file or the model can ping `@channel` or inject a link.
@@ -21,6 +22,13 @@ _LABEL_SPACE = re.compile(r"\s+")
 
 Block = dict[str, object]
 WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"  # reactions on the asking message
+RESHAPE_ACTION = "reshape_"  # + shorter | longer | bullets | translate
+FEEDBACK_ACTION = "feedback"
+# The Translate menu: the languages most people read, in the names the instruction grammar knows.
+TRANSLATIONS = (
+    "English", "Spanish", "French", "German", "Portuguese",
+    "Italian", "Japanese", "Chinese", "Korean", "Hindi",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,3 +105,46 @@ def escaped_within(text: str, limit: int) -> str:
         if len(escaped) <= limit:
             return escaped
         budget -= len(escaped) - limit
+
+
+def controls(reply_id: str, *, reshape: bool = True) -> list[Block]:
+    """The buttons under a reply: Shorter, Longer, Bullets and a Translate menu (`reshape`), and Slack's
+    feedback buttons. They carry the reply's job id and choices, never content."""
+    blocks: list[Block] = []
+    if reshape:
+        buttons: list[dict[str, object]] = [
+            {
+                "type": "button",
+                "action_id": f"{RESHAPE_ACTION}{choice}",
+                "text": _plain(label),
+                "value": reply_id,
+            }
+            for choice, label in (("shorter", "Shorter"), ("longer", "Longer"), ("bullets", "Bullets"))
+        ]
+        menu = {
+            "type": "static_select",
+            "action_id": f"{RESHAPE_ACTION}translate",
+            "placeholder": _plain("Translate"),
+            "options": [{"text": _plain(name), "value": name} for name in TRANSLATIONS],
+        }
+        blocks.append({"type": "actions", "block_id": f"reshape:{reply_id}", "elements": [*buttons, menu]})
+    feedback = {
+        "type": "feedback_buttons",
+        "action_id": FEEDBACK_ACTION,
+        "positive_button": {
+            "text": _plain("Good"),
+            "accessibility_label": "This summary was useful",
+            "value": "good",
+        },
+        "negative_button": {
+            "text": _plain("Not good"),
+            "accessibility_label": "This summary was not useful",
+            "value": "bad",
+        },
+    }
+    blocks.append({"type": "context_actions", "block_id": f"feedback:{reply_id}", "elements": [feedback]})
+    return blocks
+
+
+def _plain(text: str) -> dict[str, object]:
+    return {"type": "plain_text", "text": text}

@@ -17,6 +17,7 @@ from bot.slack.blocks import (
     Block,
     SlackMessage,
     context,
+    controls,
     escape,
     escaped_within,
     link,
@@ -32,16 +33,18 @@ TITLE_LIMIT = 250
 BULLET = "•"
 
 
-def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
+def render_summary(doc: Document, summary: Summary, *, reply_id: str | None = None) -> list[SlackMessage]:
     """The summary as one or more messages: header, one section per paragraph (split if long) or a
-    bulleted list ("• item" lines, as many per section as fit), and a footer with the final counts."""
+    bulleted list ("• item" lines, as many per section as fit), a footer with the final counts, and (with
+    a `reply_id`) the reshape and feedback buttons under it all."""
     header = section(_header_text(doc))
     if summary.form == "bullets":
         sections = [section(text) for text in _bullet_sections(summary.paragraphs)]
     else:
         sections = [section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
     footer = context(escaped_within(footer_text(doc, summary), SECTION_LIMIT))
-    groups = _pack([header, *sections, footer])
+    buttons = controls(reply_id) if reply_id else []
+    groups = _pack([header, *sections, footer, *buttons])
     title = _plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
     messages = []
@@ -54,16 +57,19 @@ def render_summary(doc: Document, summary: Summary) -> list[SlackMessage]:
     return messages
 
 
-def render_answer(docs: list[Document], answer: Answer) -> list[SlackMessage]:
+def render_answer(docs: list[Document], answer: Answer, *, reply_id: str | None = None) -> list[SlackMessage]:
     """An answer to a follow-up question: its paragraphs, then a footer naming the source(s) and the model
-    (and any note, such as a degraded answer)."""
+    (and any note, such as a degraded answer), and (with a `reply_id`) the feedback buttons."""
     sections = [section(piece) for paragraph in answer.paragraphs for piece in _pieces(paragraph)]
     titles = ", ".join(_plain_title(doc) for doc in docs)
     model = "Offline answer" if answer.model == OFFLINE_MODEL else f"Model: {answer.model}"
     footer = context(escaped_within(" · ".join([f"From: {titles}", model, *answer.notes]), SECTION_LIMIT))
     first = next((p.strip() for p in answer.paragraphs if p.strip()), "")
     fallback = escaped_within(first or "Answer", TEXT_LIMIT)
-    return [SlackMessage(text=fallback, blocks=tuple(blocks)) for blocks in _pack([*sections, footer])]
+    buttons = controls(reply_id, reshape=False) if reply_id else []
+    return [
+        SlackMessage(text=fallback, blocks=tuple(blocks)) for blocks in _pack([*sections, footer, *buttons])
+    ]
 
 
 def _header_text(doc: Document) -> str:

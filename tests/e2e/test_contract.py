@@ -10,7 +10,7 @@ from typing import Any
 from tests.articles import PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens, default_responder, prompt_text
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import Harness, mention_event, message_event
+from tests.harness import Harness, footer_of, mention_event, message_event
 from tests.paths import SEED_REQUEST
 
 SEED = SEED_REQUEST.read_text()
@@ -28,7 +28,7 @@ def sections(message: dict[str, Any]) -> list[str]:
 
 
 def footer(message: dict[str, Any]) -> str:
-    return str(message["blocks"][-1]["elements"][0]["text"])
+    return footer_of(message)
 
 
 def prompt(request: dict[str, Any]) -> str:

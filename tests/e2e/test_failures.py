@@ -8,7 +8,7 @@ from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, mention_event, message_event
+from tests.harness import Harness, footer_of, mention_event, message_event
 
 
 def test_bad_or_stale_signatures_get_401(bot: Harness) -> None:
@@ -41,7 +41,7 @@ def test_claude_failing_degrades_to_an_offline_summary(
     claude.fail_next(status=529, times=10)
     event = mention_event(ARTICLE_TEXT)
     (reply,) = bot.round_trip(event)
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert "Offline summary" in footer
     assert "the AI service was unavailable (tried 4 times)" in footer
     assert len(claude.requests) == 4
@@ -78,7 +78,7 @@ def test_invalid_api_key_is_reported_once_without_retrying(
     claude.fail_next(status=401, times=5)
     event = mention_event(ARTICLE_TEXT)
     (reply,) = bot.round_trip(event)
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert "ANTHROPIC_API_KEY" in footer and "Offline summary" in footer
     assert len(claude.requests) == 1
 
@@ -90,5 +90,5 @@ def test_ai_deadline_degrades_to_an_offline_summary(
     claude.delay(5, times=1)
     event = mention_event(ARTICLE_TEXT)
     (reply,) = bot.round_trip(event, ai_deadline_seconds=1)
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert "took too long" in footer and "Offline summary" in footer

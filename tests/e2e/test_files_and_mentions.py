@@ -13,7 +13,7 @@ from tests.articles import ARTICLE_TEXT, PARAGRAPHS, article_html
 from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, mention_event, message_event
+from tests.harness import Harness, footer_of, mention_event, message_event
 from tests.paths import SEED_REQUEST
 
 SEED = SEED_REQUEST.read_text()
@@ -112,7 +112,7 @@ def test_seed_request_gets_six_paragraphs_a_capped_length_and_a_clean_prompt(
         assert line not in prompt
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
     assert len(section_texts(reply)) == 6
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert re.search(r"asked for 2,000 words; the source has only about \d+", footer)
     assert request["max_tokens"] >= 800
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +13,7 @@ from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, mention_event, message_event, wait_for
+from tests.harness import Harness, footer_of, mention_event, message_event, wait_for
 
 
 @pytest.fixture
@@ -73,5 +72,5 @@ def test_daily_token_budget_switches_to_offline(
     limited.work()
     assert len(claude.requests) == 1
     (reply,) = slack.bot_replies(second["channel"], second["ts"])
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert "AI budget" in footer and "Offline summary" in footer

@@ -9,7 +9,7 @@ from typing import Any
 from tests.documents import make_image_only_pdf
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import Harness, message_event
+from tests.harness import Harness, footer_of, message_event
 
 
 def upload_scan(slack: FakeSlack) -> tuple[dict[str, Any], bytes]:
@@ -33,7 +33,7 @@ def test_scanned_pdf_is_sent_to_claude_as_a_document_block(
     assert document["source"]["media_type"] == "application/pdf"
     assert base64.b64decode(document["source"]["data"]) == data
     (reply,) = slack.bot_replies(event["channel"], event["ts"])
-    footer = json.dumps(reply["blocks"][-1])
+    footer = footer_of(reply)
     assert "2 scanned pages" in footer and "no text layer" in footer
     assert "new transit plan" in json.dumps(reply["blocks"])
 

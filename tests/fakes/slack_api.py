@@ -152,6 +152,7 @@ class FakeSlack(FakeServer):
         self._outside: dict[str, str] = {}  # channel → the error its member-only methods answer
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
+        self._responses: list[dict[str, Any]] = []
 
     # ----- test-facing helpers -----
 
@@ -165,6 +166,11 @@ class FakeSlack(FakeServer):
         """Every native status set in a thread (`assistant.threads.setStatus`), in order; "" clears it."""
         with self._lock:
             return list(self._statuses.get((channel, thread_ts), []))
+
+    def responses(self) -> list[dict[str, Any]]:
+        """What was posted to response URLs (`{self.url}/actions/…`), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._responses)
 
     def ephemerals(self) -> list[dict[str, Any]]:
         """Ephemeral messages posted (`channel`, `user`, `text`), oldest first."""
@@ -317,6 +323,10 @@ class FakeSlack(FakeServer):
             return self._api(request.path.removeprefix("/api/"), request)
         if request.path.startswith("/files-pri/"):
             return self._download(request)
+        if request.path.startswith("/actions/"):  # a response_url, as hooks.slack.com/actions/… serves it
+            with self._lock:
+                self._responses.append(json.loads(request.body or b"{}"))
+            return Response(200, {"Content-Type": "text/html"}, b"ok")
         return Response(404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_PAGE)
 
     def _reply(
@@ -616,8 +626,8 @@ class FakeSlack(FakeServer):
             raise SlackError("channel_not_found")
         if not user:
             raise SlackError("user_not_in_channel")
-        text, _, _ = self._content(body)
-        self._ephemerals.append({"channel": channel, "user": user, "text": text or ""})
+        text, blocks, _ = self._content(body)
+        self._ephemerals.append({"channel": channel, "user": user, "text": text or "", "blocks": blocks})
         return {"message_ts": self._claim_ts(None)}
 
     def _m_assistant_threads_setStatus(self, body: dict[str, Any]) -> dict[str, Any]:
