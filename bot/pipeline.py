@@ -30,8 +30,9 @@ from bot.settings import ExtractLimits, FetchLimits
 from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
 from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
+from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
-from bot.slack.render import render_answer, render_summary
+from bot.slack.render import plain_title, render_answer, render_summary
 from bot.sources import load
 from bot.summary.engine import Engine
 from bot.worker import GiveUp
@@ -95,8 +96,9 @@ class Pipeline:
 
     async def _reply(self, job: Job) -> bool:
         """Do the job's work and post the reply. True if every part of it succeeded."""
+        live = await self.slack.live(job)
         if job.kind == "followup":
-            messages, ok = await self._guarded(job, self._followup(job))
+            messages, ok = await self._guarded(job, self._followup(job, live))
         else:
             messages, ok = [], True
             try:
@@ -104,14 +106,16 @@ class Pipeline:
             except UserFacingError as exc:
                 sources, ok = [], False
                 messages.append(render_notice(exc.user_message, emoji="x"))
-            for source in sources:
-                replies, done = await self._guarded(job, self._summary_of(job, source))
+            for n, source in enumerate(sources):  # the first source's summary is shown as it is written
+                replies, done = await self._guarded(
+                    job, self._summary_of(job, source, live if n == 0 else None)
+                )
                 messages.extend(replies)
                 ok = ok and done
         if not messages:
             messages.append(render_notice(NOTHING_FOUND, emoji="x"))
             ok = False
-        await self.slack.post_once(job, messages)
+        await self.slack.post_once(job, messages, live_ts=live.ts)
         return ok
 
     async def _guarded(
@@ -129,13 +133,13 @@ class Pipeline:
             log.exception("job %s failed unexpectedly", job.id)
             return [render_notice(GENERIC_FAILURE, emoji="x")], False
 
-    async def _summary_of(self, job: Job, source: Job) -> list[SlackMessage]:
+    async def _summary_of(self, job: Job, source: Job, live: LiveReply | None) -> list[SlackMessage]:
         """The summary of one source, remembered for follow-ups in the thread."""
-        doc, summary = await self._summarize(job, source)
+        doc, summary = await self._summarize(job, source, live)
         await self._keep(source, doc, summary)
         return render_summary(doc, summary, reply_id=job.id)
 
-    async def _followup(self, job: Job) -> list[SlackMessage]:
+    async def _followup(self, job: Job, live: LiveReply) -> list[SlackMessage]:
         """A reply in a summarized thread: the same sources reshaped, or an answer from them."""
         stored = await self.threads.sources(job)
         if not stored:
@@ -146,14 +150,19 @@ class Pipeline:
         if first.kind == "question":
             async with self.slack.status(job) as status:
                 await status("is looking for the answer…")
-                answer = await self.engine.answer(docs, question=first.question, team=job.team)
+                answer = await self.engine.answer(docs, question=first.question, team=job.team, live=live)
             return render_answer(docs, answer, reply_id=job.id)
         messages: list[SlackMessage] = []
-        for source, doc in zip(stored, docs, strict=True):
+        for n, (source, doc) in enumerate(zip(stored, docs, strict=True)):
             ask = read_followup(text, previous_words=source.shape.words if source.shape else None)
+            shown = live if n == 0 else None
+            if shown is not None:
+                shown.titled(plain_title(doc))
             async with self.slack.status(job) as status:
                 await status(writing(doc))
-                summary = await self.engine.summarize(doc, spec=ask.spec, team=job.team, progress=status)
+                summary = await self.engine.summarize(
+                    doc, spec=ask.spec, team=job.team, progress=status, live=shown
+                )
             await self._keep(source.job, doc, summary)
             messages.extend(render_summary(doc, summary, reply_id=job.id))
         return messages
@@ -176,14 +185,18 @@ class Pipeline:
                 "job %s: could not keep the source for follow-ups (%s)", source.id, type(exc).__name__
             )
 
-    async def _summarize(self, job: Job, source: Job) -> tuple[Document, Summary]:
+    async def _summarize(self, job: Job, source: Job, live: LiveReply | None) -> tuple[Document, Summary]:
         """Load, extract and summarize one source, with Slack's native status saying what is going on."""
         async with self.slack.status(job) as status:
             await status(reading(source))
             try:
                 doc = await load.document(await self._load(source), limits=self.extract_limits)
                 await status(writing(doc))
-                summary = await self.engine.summarize(doc, spec=job.spec, team=job.team, progress=status)
+                if live is not None:
+                    live.titled(plain_title(doc))
+                summary = await self.engine.summarize(
+                    doc, spec=job.spec, team=job.team, progress=status, live=live
+                )
                 return doc, summary
             except ScannedDocument as scanned:
                 await status(f"is reading {scanned.pages} scanned pages…")

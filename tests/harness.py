@@ -242,6 +242,20 @@ class Harness:
         self.web.close()
 
 
+REPLY_METHODS = (
+    "chat.postMessage",
+    "chat.startStream",
+    "chat.appendStream",
+    "chat.stopStream",
+    "chat.update",
+)
+
+
+def reply_calls(slack: FakeSlack) -> list[Any]:
+    """Every call that put words in a reply: posts, the live stream, and the edits that finish it."""
+    return [c for method in REPLY_METHODS for c in slack.calls(method)]
+
+
 def footer_of(message: dict[str, Any]) -> str:
     """The footer of a posted summary or answer: the text of its last `context` block (the buttons under
     it are not part of it)."""

@@ -7,6 +7,7 @@
 | `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
 | `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
+| `summarizer:job:<id>:live`                      | string  | `KEY_TTL`               | worker, streaming   |
 | `summarizer:msg:<team>:<channel>:<ts>:pending`  | set     | `KEY_TTL`               | web, worker (⏳/✅)  |
 | `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
@@ -47,6 +48,11 @@ def posted(job_id: str) -> str:
 def posting(job_id: str) -> str:
     """Set before a post is attempted: a re-run must look in the thread before posting again."""
     return f"{job(job_id)}:posting"
+
+
+def live(job_id: str) -> str:
+    """The ts of the job's reply while it is being written (streamed, or posted and edited)."""
+    return f"{job(job_id)}:live"
 
 
 def post_lock(job_id: str) -> str:

@@ -15,9 +15,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import aiohttp
 import redis.asyncio as aioredis
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,25 +27,13 @@ from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import held
 from bot.slack.blocks import SlackMessage
-from bot.slack.failures import QUIET_REACTION_ERRORS, failure
+from bot.slack.calls import METADATA_EVENT, slack_call
+from bot.slack.failures import QUIET_REACTION_ERRORS
+from bot.slack.live import LiveReply
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-METADATA_EVENT = "summarizer_reply"
 GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
-
-
-async def slack_call(method: str, call: Awaitable[T]) -> T:
-    """`await call` (a Slack Web API call); its failure as `RetryLater` or `SlackRefused`."""
-    try:
-        return await call
-    except SlackApiError as exc:
-        raise failure(
-            method=method, status=exc.response.status_code, error=exc.response.get("error")
-        ) from None
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise RetryLater(f"{method}: {type(exc).__name__}") from None
 
 
 class SlackPoster:
@@ -57,12 +44,24 @@ class SlackPoster:
         self.redis = redis
         self.lock_ms = lock_ms
 
-    async def post_once(self, job: Job, messages: list[SlackMessage]) -> None:
+    async def live(self, job: Job) -> LiveReply:
+        """The job's reply, shown while it is written; off when an earlier run already started one (the
+        finished reply completes that message)."""
+        reply = LiveReply(self.client, self.redis, job)
+        if await self.redis.exists(keys.live(job.id)):
+            await reply.restart()
+        return reply
+
+    async def post_once(self, job: Job, messages: list[SlackMessage], *, live_ts: str | None = None) -> None:
         """Post `messages` into the job's thread unless they were posted already (each part once).
 
         Only one worker posts for a job at a time (`bot.queue.lock`, renewed while its holder lives): if a
         slow worker's lease ran out and another took the job over, the loser raises PostInProgress and
         the job is re-checked later; a holder that was killed frees the lock within `lock_ms`.
+
+        A reply shown while it was written (`bot.slack.live`; its ts is `live_ts`, or recorded in Redis by
+        an earlier run) is completed in place as the first part: its stream is stopped and the message
+        updated with the finished blocks, so there is never a second message.
         """
         done_key, trying_key = keys.posted(job.id), keys.posting(job.id)
         if await self.redis.exists(done_key):
@@ -75,7 +74,11 @@ class SlackPoster:
             already: set[int] = set()
             if await self.redis.exists(trying_key):
                 already = await self._parts_in_thread(job)
+            recorded = await self.redis.get(keys.live(job.id))
+            live = live_ts or (recorded.decode() if isinstance(recorded, bytes) else recorded)
             for part, message in enumerate(messages):
+                if part == 0 and live and await self._complete(job, live, message):
+                    continue
                 if part in already:
                     continue
                 if not await lock.confirm():  # we stalled past the lease: the job may be another's now
@@ -84,6 +87,31 @@ class SlackPoster:
                 await self.redis.set(trying_key, "1", ex=KEY_TTL)
                 await self._post(job, message, part)
             await self.redis.set(done_key, "1", ex=KEY_TTL)
+
+    async def _complete(self, job: Job, ts: str, message: SlackMessage) -> bool:
+        """Finish the live message `ts` as `message` (stop its stream if it still runs, then update it).
+        False when it is gone (deleted meanwhile): the reply is then posted as a new message."""
+        try:
+            await slack_call("chat.stopStream", self.client.chat_stopStream(channel=job.channel, ts=ts))
+        except SlackRefused as exc:
+            if exc.error not in {"message_not_in_streaming_state", "message_not_found"}:
+                log.info("job %s: stopping the stream said %s", job.id, exc.error)
+        try:
+            await slack_call(
+                "chat.update",
+                self.client.chat_update(
+                    channel=job.channel,
+                    ts=ts,
+                    text=message.text,
+                    blocks=list(message.blocks),
+                    metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": 0}},
+                ),
+            )
+        except SlackRefused as exc:
+            if exc.error in {"message_not_found", "cant_update_message"}:
+                return False
+            raise
+        return True
 
     async def _post(self, job: Job, message: SlackMessage, part: int) -> None:
         await slack_call(

@@ -45,7 +45,7 @@ def render_summary(doc: Document, summary: Summary, *, reply_id: str | None = No
     footer = context(escaped_within(footer_text(doc, summary), SECTION_LIMIT))
     buttons = controls(reply_id) if reply_id else []
     groups = _pack([header, *sections, footer, *buttons])
-    title = _plain_title(doc)
+    title = plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
     messages = []
     for number, blocks in enumerate(groups, 1):
@@ -61,7 +61,7 @@ def render_answer(docs: list[Document], answer: Answer, *, reply_id: str | None 
     """An answer to a follow-up question: its paragraphs, then a footer naming the source(s) and the model
     (and any note, such as a degraded answer), and (with a `reply_id`) the feedback buttons."""
     sections = [section(piece) for paragraph in answer.paragraphs for piece in _pieces(paragraph)]
-    titles = ", ".join(_plain_title(doc) for doc in docs)
+    titles = ", ".join(plain_title(doc) for doc in docs)
     model = "Offline answer" if answer.model == OFFLINE_MODEL else f"Model: {answer.model}"
     footer = context(escaped_within(" · ".join([f"From: {titles}", model, *answer.notes]), SECTION_LIMIT))
     first = next((p.strip() for p in answer.paragraphs if p.strip()), "")
@@ -78,7 +78,7 @@ def _header_text(doc: Document) -> str:
     if doc.origin == "pasted":
         return "*Summary of your text*"
     if doc.url:
-        title = f"*{link(doc.url, _plain_title(doc).replace('*', ''))}*"  # a "*" would end the bold early
+        title = f"*{link(doc.url, plain_title(doc).replace('*', ''))}*"  # a "*" would end the bold early
         byline = [doc.site_name, doc.author, doc.date]
     else:
         name = doc.title if doc.title and doc.title.strip() else doc.label
@@ -88,7 +88,7 @@ def _header_text(doc: Document) -> str:
     return f"{title}\n{extra}" if extra else title
 
 
-def _plain_title(doc: Document) -> str:
+def plain_title(doc: Document) -> str:
     """The source's name for humans: the page title (or URL) for links, the file name, or "your text"."""
     name = (doc.title or doc.label) if doc.url else doc.label
     return shorten(" ".join(name.split()) or "the document", TITLE_LIMIT)

@@ -29,7 +29,7 @@ from bot.summary.prompt import (
     question_part,
     request_part,
 )
-from bot.summary.writer import ModelOutput
+from bot.summary.writer import Live, ModelOutput
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class Claude:
         part: Part | None = None,
         draft: tuple[str, ...] = (),
         problems: tuple[str, ...] = (),
+        live: Live | None = None,
     ) -> ModelOutput:
         """Stream one summary (or one part's, or a revision of `draft` fixing `problems`), parsed as
         `plan.form` asks. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
@@ -92,9 +93,9 @@ class Claude:
             document["cache_control"] = {"type": "ephemeral"}
         request = request_part(plan=plan, spec=spec, part=part, draft=draft, problems=problems)
         content: list[anthropic.types.TextBlockParam] = [document, {"type": "text", "text": request}]
-        return await self._stream([{"role": "user", "content": content}], plan=plan)
+        return await self._stream([{"role": "user", "content": content}], plan=plan, live=live)
 
-    async def answer(self, docs: list[Document], *, question: str) -> ModelOutput:
+    async def answer(self, docs: list[Document], *, question: str, live: Live | None = None) -> ModelOutput:
         """An answer from `docs` only. The documents are sent exactly as for their summary, so the cached
         prompt prefix is read instead of the whole document again."""
         blocks: list[anthropic.types.TextBlockParam] = [
@@ -103,7 +104,7 @@ class Claude:
         blocks[-1]["cache_control"] = {"type": "ephemeral"}
         blocks.append({"type": "text", "text": question_part(question, documents=len(docs))})
         plan = LengthPlan(words=MAX_ANSWER_WORDS, paragraphs=1)
-        return await self._stream([{"role": "user", "content": blocks}], plan=plan)
+        return await self._stream([{"role": "user", "content": blocks}], plan=plan, live=live)
 
     async def summarize_pdf(
         self, data: bytes, *, title: str | None, plan: LengthPlan, spec: SummarySpec
@@ -123,8 +124,11 @@ class Claude:
         request: anthropic.types.TextBlockParam = {"type": "text", "text": pdf_request(plan=plan, spec=spec)}
         return await self._stream([{"role": "user", "content": [document, request]}], plan=plan)
 
-    async def _stream(self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan) -> ModelOutput:
-        """One streamed call with the retry policy; the answer parsed as `plan.form` asks."""
+    async def _stream(
+        self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan, live: Live | None = None
+    ) -> ModelOutput:
+        """One streamed call with the retry policy; the answer parsed as `plan.form` asks, its words shown
+        on `live` as they arrive (a retry tells `live` to stop: the finished reply replaces them)."""
 
         def give_up(attempts: int, _: TransientError) -> ServiceUnavailable:
             return ServiceUnavailable(
@@ -138,18 +142,30 @@ class Claude:
         async def once() -> ModelOutput:
             nonlocal attempts
             attempts += 1
-            return await self._call(messages, plan=plan, attempt=attempts)
+            if attempts > 1 and live is not None:
+                await live.restart()
+            return await self._call(
+                messages, plan=plan, attempt=attempts, live=live if attempts == 1 else None
+            )
 
         return await retrying(once, policy=self.policy, give_up=give_up, what="Anthropic")
 
     async def _call(
-        self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan, attempt: int
+        self,
+        messages: list[anthropic.types.MessageParam],
+        *,
+        plan: LengthPlan,
+        attempt: int,
+        live: Live | None,
     ) -> ModelOutput:
         """One streamed call; SDK errors become ours (TransientError for what a retry may fix)."""
         try:
             async with self.client.messages.stream(
                 model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
             ) as stream:
+                if live is not None:
+                    async for delta in stream.text_stream:
+                        await live.text(delta)
                 message = await stream.get_final_message()
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
             log.error("Anthropic rejected the API key: %s", type(exc).__name__)

@@ -26,7 +26,7 @@ from bot.summary.summarize import (
     prepared,
     summarize,
 )
-from bot.summary.writer import Writer
+from bot.summary.writer import Live, Writer
 from bot.text import human_size
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,13 @@ class Engine:
         return self.writer.model if self.writer is not None else OFFLINE_MODEL
 
     async def summarize(
-        self, doc: Document, *, spec: SummarySpec, team: str = "", progress: Progress | None = None
+        self,
+        doc: Document,
+        *,
+        spec: SummarySpec,
+        team: str = "",
+        progress: Progress | None = None,
+        live: Live | None = None,
     ) -> Summary:
         """`doc` summarized as `spec` asks: by the writer when it can, otherwise offline with a note."""
         writer, note = self.writer, None
@@ -75,7 +81,7 @@ class Engine:
         if writer is not None:
             try:
                 async with asyncio.timeout(self.ai_deadline_seconds):
-                    summary = await self._run(doc, spec=spec, writer=writer, progress=progress)
+                    summary = await self._run(doc, spec=spec, writer=writer, progress=progress, live=live)
                 await self._spend(team, summary.tokens_used)
                 return summary
             except ServiceUnavailable as exc:
@@ -84,10 +90,14 @@ class Engine:
             except TimeoutError:
                 log.warning("AI deadline passed, degrading to offline")
                 note = "the AI service took too long, so this is an offline extractive summary"
-        summary = await self._run(doc, spec=spec, writer=None)
+        if live is not None and note:
+            await live.restart()  # the writer's words so far are not the summary that will be posted
+        summary = await self._run(doc, spec=spec, writer=None, live=None if note else live)
         return replace(summary, notes=(note, *summary.notes)) if note else summary
 
-    async def answer(self, docs: list[Document], *, question: str, team: str = "") -> Answer:
+    async def answer(
+        self, docs: list[Document], *, question: str, team: str = "", live: Live | None = None
+    ) -> Answer:
         """An answer to a follow-up `question` from `docs` only: by the writer when it can (reading the
         documents' cached prompt), otherwise the offline answer (quoted source sentences), with a note."""
         ready = [prepared(doc, max_input_words=self.max_input_words)[0] for doc in docs]
@@ -100,7 +110,7 @@ class Engine:
         if writer is not None:
             try:
                 async with asyncio.timeout(self.ai_deadline_seconds):
-                    output = await writer.answer(ready, question=question)
+                    output = await writer.answer(ready, question=question, live=live)
                 await self._spend(team, output.tokens)
                 if output.paragraphs:
                     return Answer(
@@ -158,7 +168,13 @@ class Engine:
         return doc, summary
 
     async def _run(
-        self, doc: Document, *, spec: SummarySpec, writer: Writer | None, progress: Progress | None = None
+        self,
+        doc: Document,
+        *,
+        spec: SummarySpec,
+        writer: Writer | None,
+        progress: Progress | None = None,
+        live: Live | None = None,
     ) -> Summary:
         return await summarize(
             doc,
@@ -167,6 +183,7 @@ class Engine:
             max_input_words=self.max_input_words,
             input_budget_tokens=self.input_budget_tokens,
             progress=progress,
+            live=live,
         )
 
     async def _spend(self, team: str, tokens: int) -> None:

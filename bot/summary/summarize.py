@@ -25,7 +25,7 @@ from bot.summary.language import guess_language, same_language
 from bot.summary.offline import summarize_offline
 from bot.summary.plan import TINY_WORDS, plan_length
 from bot.summary.prompt import SYSTEM, Part
-from bot.summary.writer import ModelOutput, Writer
+from bot.summary.writer import Live, ModelOutput, Writer
 from bot.text import count_words
 
 log = logging.getLogger(__name__)
@@ -86,13 +86,14 @@ async def summarize(
     max_input_words: int = DEFAULT_MAX_INPUT_WORDS,
     input_budget_tokens: int = DEFAULT_INPUT_BUDGET_TOKENS,
     progress: Progress | None = None,
+    live: Live | None = None,
 ) -> Summary:
     """Summarize `doc` as `spec` asks, within the planner's honest limits. Notes explain any compromise.
 
     `max_input_words` is a hard safety cap (words beyond it are not read, and the footer says so);
     `input_budget_tokens` is what one model call may take before the document is split into parts;
     `progress` receives short status texts ("is summarizing part 3 of 8…") while a long document is
-    worked through.
+    worked through; `live` the summary's words as they are written (paragraph by paragraph offline).
     """
     cleaned, words, notes = prepared(doc, max_input_words=max_input_words)
     text = cleaned.text
@@ -102,11 +103,16 @@ async def summarize(
     notes.extend(plan.notes)
     source_language = guess_language(text[:20_000])
     if writer is None:
-        return _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
+        summary = _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
+        if live is not None:
+            bullet = "• " if summary.form == "bullets" else ""
+            for item in summary.paragraphs:
+                await live.text(f"{bullet}{item}\n\n")
+        return summary
     usage = _Usage()
     if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= input_budget_tokens:
         output, missed = await _write(
-            writer, cleaned, plan=plan, spec=spec, language=source_language, usage=usage
+            writer, cleaned, plan=plan, spec=spec, language=source_language, usage=usage, live=live
         )
     else:
         output, missed = await _long(
@@ -119,6 +125,7 @@ async def summarize(
             budget=input_budget_tokens,
             progress=progress,
             notes=notes,
+            live=live,
         )
     if output.truncated:
         notes.append("the model stopped at its output limit, so the end may be missing")
@@ -161,15 +168,19 @@ async def _write(
     language: str | None,
     usage: _Usage,
     part: Part | None = None,
+    live: Live | None = None,
 ) -> tuple[ModelOutput, list[str]]:
-    """One summary held to the contract: asked again with the counts while it misses (bounded)."""
-    output = await writer.summarize(doc, plan=plan, spec=spec, part=part)
+    """One summary held to the contract: asked again with the counts while it misses (bounded). The
+    first answer is shown on `live` as it is written; a re-ask is not (the finished reply replaces it)."""
+    output = await writer.summarize(doc, plan=plan, spec=spec, part=part, live=live)
     usage.add(output)
     missed = problems(output.paragraphs, plan, source_language=language)
     for _ in range(CONTRACT_REVISIONS):
         if not missed or not output.paragraphs:
             break
         log.info("summary misses its contract (%s); asking again", "; ".join(missed))
+        if live is not None:
+            await live.restart()
         retry = await writer.summarize(
             doc, plan=plan, spec=spec, part=part, draft=output.paragraphs, problems=tuple(missed)
         )
@@ -191,8 +202,10 @@ async def _long(
     budget: int,
     progress: Progress | None,
     notes: list[str],
+    live: Live | None = None,
 ) -> tuple[ModelOutput, list[str]]:
-    """Summarize the parts concurrently, then combine them into the requested shape (again if needed)."""
+    """Summarize the parts concurrently, then combine them into the requested shape (again if needed);
+    only the combining step is shown on `live`."""
     text, level = doc.text, 0
     while True:
         level += 1
@@ -213,7 +226,14 @@ async def _long(
         notes.append(f"aimed for {final.words:,} words, what the parts' summaries support")
     combined = replace(doc, text=text)
     return await _write(
-        writer, combined, plan=final, spec=spec, language=language, usage=usage, part=Part(0, len(parts))
+        writer,
+        combined,
+        plan=final,
+        spec=spec,
+        language=language,
+        usage=usage,
+        part=Part(0, len(parts)),
+        live=live,
     )
 
 

@@ -29,6 +29,19 @@ class ModelOutput:
         return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens + self.output_tokens
 
 
+class Live(Protocol):
+    """Where an answer's words go while they are written (Slack's streaming, in production)."""
+
+    async def text(self, delta: str) -> None:
+        """Show `delta`, the next piece of the answer."""
+        ...
+
+    async def restart(self) -> None:
+        """The answer is being written again from the start (a retry, a re-ask): show no more pieces;
+        the finished reply replaces what was shown."""
+        ...
+
+
 class Writer(Protocol):
     """A model that writes summaries. Raises `ServiceUnavailable` (or its `AICredentialsError`) when the
     service keeps failing, `UserFacingError` when it refuses the content."""
@@ -44,11 +57,13 @@ class Writer(Protocol):
         part: Part | None = None,
         draft: tuple[str, ...] = (),
         problems: tuple[str, ...] = (),
+        live: Live | None = None,
     ) -> ModelOutput:
-        """One summary of `doc` (or of one `part` of it, or a revision of `draft` fixing `problems`)."""
+        """One summary of `doc` (or of one `part` of it, or a revision of `draft` fixing `problems`),
+        its words shown on `live` as they come."""
         ...
 
-    async def answer(self, docs: list[Document], *, question: str) -> ModelOutput:
+    async def answer(self, docs: list[Document], *, question: str, live: Live | None = None) -> ModelOutput:
         """An answer to `question` from `docs` only, quoting what it relies on (one paragraph or a few)."""
         ...
 

@@ -129,18 +129,19 @@ async def test_two_workers_posting_one_job_at_once_post_it_once(
 
 @pytest.mark.slow
 def test_a_worker_killed_while_posting_frees_the_job_within_a_lease(bot: Harness, slack: FakeSlack) -> None:
-    """A worker killed while it holds the posting lock (here: waiting out a 30 s Retry-After) leaves a lock
-    that lapses with its lease, so another worker posts the reply within seconds, once."""
-    slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    """A worker killed while it holds the posting lock (here: waiting out a 30 s Retry-After on the edit
+    that finishes its live reply) leaves a lock that lapses with its lease, so another worker finishes
+    that same message within seconds: one reply."""
+    slack.fail_next("chat.update", status=429, retry_after=30)
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
     with worker_process(bot, lease=2) as first:
-        wait_for(lambda: slack.calls("chat.postMessage"), timeout=60)
+        wait_for(lambda: slack.calls("chat.update"), timeout=60)
         first.kill()
         first.wait(10)
     started = time.monotonic()
     with worker_process(bot, lease=2):
-        wait_for(lambda: slack.bot_replies(event["channel"], event["ts"]), timeout=60)
+        wait_for(lambda: len(slack.calls("chat.update")) >= 2, timeout=60)
     assert time.monotonic() - started < 30  # the old fixed 120 s lock held the reply back two minutes
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1

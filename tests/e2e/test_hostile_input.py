@@ -12,7 +12,7 @@ from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, mention_event, message_event
+from tests.harness import Harness, mention_event, message_event, reply_calls
 
 PINGS = [
     "<!channel>",
@@ -63,8 +63,8 @@ def test_model_output_cannot_ping_or_inject_links(
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
-    (call,) = slack.calls("chat.postMessage")
-    posted = json.dumps(call.body)
+    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+    posted = json.dumps([c.body for c in reply_calls(slack)])  # the live text and the finished reply
     for ping in PINGS:
         assert ping not in posted
     assert "&lt;!channel&gt;" in posted
@@ -78,7 +78,7 @@ def test_page_title_cannot_ping(bot: Harness, slack: FakeSlack, web: FakeWeb) ->
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
-    posted = json.dumps(slack.calls("chat.postMessage")[0].body)
+    posted = json.dumps([c.body for c in reply_calls(slack)])
     assert "<!channel>" not in posted and "<@U0ALICE>" not in posted
 
 
@@ -96,8 +96,8 @@ def test_a_very_long_summary_is_split_and_accepted(
     replies = slack.bot_replies(event["channel"], event["ts"])
     assert len(replies) >= 2
     assert all(len(r["blocks"]) <= 50 for r in replies)
-    calls = slack.calls("chat.postMessage")
-    assert len(calls) == len(replies)
+    assert len(slack.calls("chat.startStream")) == 1  # the first part is the live message, finished in place
+    assert len(slack.calls("chat.postMessage")) == len(replies) - 1
 
 
 def test_secrets_never_reach_the_logs(

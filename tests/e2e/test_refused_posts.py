@@ -37,11 +37,12 @@ def test_a_refused_reply_ends_the_job_and_tells_the_asker(
     wait_for(lambda: "hourglass_flowing_sand" in slack.reactions("C0QUIET", event["ts"]))
     if shut_out:
         slack.shut_out("C0QUIET", error=error)
-    else:
-        slack.fail_next("chat.postMessage", status=200, error=error)
+    else:  # the edit that finishes the live reply is refused
+        slack.fail_next("chat.update", status=200, error=error)
     with caplog.at_level(logging.INFO):
         bot.work()
-    assert len(slack.calls("chat.postMessage")) == 1 + (told_in == "dm")
+    attempts = slack.calls("chat.postMessage") if shut_out else slack.calls("chat.update")
+    assert len(attempts) == 1 + (told_in == "dm")
     assert len(claude.requests) == 1
     assert bot.stream_length() == 0
     refusals = [r for r in caplog.records if r.levelno >= logging.WARNING and error in r.getMessage()]

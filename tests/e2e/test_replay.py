@@ -23,7 +23,7 @@ from tests.articles import ARTICLE_TEXT, PARAGRAPHS, article_html
 from tests.documents import make_pdf
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import Harness, wait_for
+from tests.harness import Harness, reply_calls, wait_for
 from tests.paths import FIXTURES
 
 REPLAY = FIXTURES / "slack_events" / "replay"
@@ -98,13 +98,13 @@ def test_real_payloads_get_the_right_answer(bot: Harness, slack: FakeSlack, web:
     if expect != "silence":
         bot.wait_queued(1)
     bot.work()
-    posted = slack.calls("chat.postMessage")
+    posted = reply_calls(slack)
     reactions = slack.calls("reactions.add")
     if expect == "silence":
         assert (bot.queued(), posted, reactions) == (0, [], [])
         return
-    (reply,) = posted
-    text = str(reply.body.get("text") or "")
+    (reply,) = [m for ms in slack.all_messages().values() for m in ms if m.get("bot_id")]
+    text = str(reply.get("text") or "")
     if expect == "help":
         assert "Hi!" in text and "summariz" in text, text
         assert reactions == []

@@ -203,6 +203,7 @@ class FakeAnthropic(FakeServer):
         self._failures: list[_Failure] = []
         self._mid_stream_errors = 0
         self._delay, self._delay_times = 0.0, 0
+        self._pace = 0.0
         self._seq = 0
 
     # ----- test-facing helpers -----
@@ -236,6 +237,11 @@ class FakeAnthropic(FakeServer):
         """Wait `seconds` before answering the next `times` requests (None: every request until delay(0))."""
         with self._lock:
             self._delay, self._delay_times = seconds, -1 if times is None else times
+
+    def pace(self, seconds: float) -> None:
+        """Stream each text delta `seconds` after the previous one (a model writing at a given speed)."""
+        with self._lock:
+            self._pace = seconds
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -389,6 +395,7 @@ class FakeAnthropic(FakeServer):
         with self._lock:
             fail = self._mid_stream_errors > 0
             self._mid_stream_errors -= 1 if fail else 0
+            pace = self._pace
         start = {
             "id": self._next_id("msg"),
             "type": "message",
@@ -417,6 +424,8 @@ class FakeAnthropic(FakeServer):
             for n, delta in enumerate(deltas):
                 if fail and n >= max(1, len(deltas) // 2):
                     break
+                if pace and n:
+                    time.sleep(pace)
                 yield _sse(
                     "content_block_delta",
                     {

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from tests.fakes.http import FakeServer, Request, Response, json_response
 from tests.fakes.slack_blocks import SlackError, validate_blocks
+from tests.fakes.slack_stream import StreamingMethods
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 TRUNCATED_TEXT_LIMIT = 40_000
@@ -108,6 +109,7 @@ def _parse_blocks(raw: Any) -> list[dict[str, Any]] | None:
 MEMBER_METHODS = frozenset(
     {
         "chat.postMessage",
+        "chat.startStream",
         "chat.postEphemeral",
         "chat.update",
         "chat.delete",
@@ -118,7 +120,7 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(FakeServer):
+class FakeSlack(StreamingMethods, FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -153,6 +155,7 @@ class FakeSlack(FakeServer):
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
         self._responses: list[dict[str, Any]] = []
+        self._init_streams()
 
     # ----- test-facing helpers -----
 
@@ -306,6 +309,11 @@ class FakeSlack(FakeServer):
             if thread_ts is not None:
                 found = [m for m in found if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts]
             return copy.deepcopy(found)
+
+    def all_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Every channel's messages, oldest first."""
+        with self._lock:
+            return {channel: [copy.deepcopy(m) for m in self._sorted(channel)] for channel in self._messages}
 
     def bot_replies(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """The replies this bot posted in a thread, oldest first."""
@@ -528,6 +536,8 @@ class FakeSlack(FakeServer):
 
     def _m_chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
         channel, message = self._own_message(body, "cant_update_message")
+        if self._live_stream(channel, message["ts"]) is not None:
+            raise SlackError("streaming_state_conflict")
         text, blocks, truncated = self._content(body)
         if truncated:
             raise SlackError("msg_too_long")

@@ -1,0 +1,147 @@
+"""A reply shown while it is written: Slack's native streaming (`chat.startStream` / `chat.appendStream`),
+or, where Slack refuses a stream (an older workspace or client, a method not allowed), one posted message
+edited at a steady pace. Either way there is one message, whose ts is recorded in Redis at once, so that
+posting the finished reply (`SlackPoster.post_once`) completes that very message with `chat.update`, in
+this run or in the re-run after a crash: never a second message, never a stuck "streaming" pill.
+
+Appends are buffered (at least `BUFFER_CHARS` characters or `FLUSH_SECONDS` apart, and only whole words,
+so that "@channel" is never split across two appends) to stay within the rate tiers: start and stop are
+Tier 2 (~20/min), append Tier 4 (~100/min). Everything shown is escaped like the finished reply. Live
+text is cosmetic: any failure turns it off, and the finished reply is posted as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from redis.exceptions import RedisError
+
+from bot.errors import RetryLater, SlackRefused
+from bot.queue import keys
+from bot.queue.jobs import Job
+from bot.queue.keys import KEY_TTL
+from bot.slack.blocks import escape
+from bot.slack.calls import METADATA_EVENT, slack_call
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+    from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+FIRST_CHARS = 24  # the first words go out as soon as there are a few
+BUFFER_CHARS = 256
+FLUSH_SECONDS = 1.0
+EDIT_SECONDS = 1.5  # the fallback edits its message at most this often
+NO_STREAM = frozenset(  # errors that mean "no streaming here", so the reply is posted and edited instead
+    {
+        "unknown_method",
+        "not_allowed",
+        "not_allowed_token_type",
+        "method_deprecated",
+        "missing_scope",
+        "channel_type_not_supported",
+        "invalid_arguments",
+        "missing_recipient_user_id",
+        "missing_recipient_team_id",
+        "restricted_action_non_threadable_channel",
+    }
+)
+
+
+class LiveReply:
+    """One job's reply while it is being written (see the module docstring)."""
+
+    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis, job: Job, *, heading: str = "") -> None:
+        self.client = client
+        self.redis = redis
+        self.job = job
+        self.heading = heading
+        self.ts: str | None = None
+        self.mode = "waiting"  # waiting → streaming | editing → off
+        self._pending = ""
+        self._shown = ""
+        self._sent_at = 0.0
+
+    def titled(self, title: str) -> None:
+        """Open the reply with the source's title (before any word is shown)."""
+        if self.mode == "waiting" and not self._shown:
+            self.heading = f"*{escape(title).replace('*', '')}*\n\n" if title else ""
+
+    async def text(self, delta: str) -> None:
+        """Show `delta` once enough has gathered (whole words only)."""
+        if self.mode == "off":
+            return
+        self._pending += delta
+        due = len(self._pending) >= (FIRST_CHARS if self.ts is None else BUFFER_CHARS)
+        if not due and (self.ts is None or time.monotonic() - self._sent_at < FLUSH_SECONDS):
+            return
+        cut = max(self._pending.rfind(" "), self._pending.rfind("\n"))
+        if cut <= 0:
+            return
+        chunk, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
+        await self._show(escape(chunk))
+
+    async def restart(self) -> None:
+        """The answer is being written again: show nothing more (the finished reply replaces it)."""
+        self.mode, self._pending = "off", ""
+
+    async def _show(self, chunk: str) -> None:
+        try:
+            if self.mode == "waiting":
+                await self._start(self.heading + chunk)
+            elif self.mode == "streaming":
+                await slack_call("chat.appendStream", self._append(chunk))
+                self._shown += chunk
+            else:  # editing: gather, and edit the message at a steady pace
+                self._shown += chunk
+                if time.monotonic() - self._sent_at < EDIT_SECONDS:
+                    return
+                edit = self.client.chat_update(channel=self.job.channel, ts=self.ts or "", text=self._shown)
+                await slack_call("chat.update", edit)
+            self._sent_at = time.monotonic()
+        except (SlackRefused, RetryLater, RedisError) as exc:
+            log.info("job %s: live text off (%s)", self.job.id, exc)
+            self.mode = "off"
+
+    async def _start(self, text: str) -> None:
+        """Start the stream (or, where Slack refuses streams, post the message to edit) and record its ts."""
+        job, recipients = self.job, {}
+        if not job.channel.startswith("D") and job.user:
+            recipients = {"recipient_user_id": job.user, "recipient_team_id": job.team}
+        try:
+            response = await slack_call(
+                "chat.startStream",
+                self.client.chat_startStream(
+                    channel=job.channel,
+                    thread_ts=job.thread_ts,
+                    chunks=[{"type": "markdown_text", "text": text}],
+                    **recipients,
+                ),
+            )
+            self.mode = "streaming"
+        except SlackRefused as exc:
+            if exc.error not in NO_STREAM:
+                raise
+            log.info("job %s: Slack refused a stream (%s); posting and editing instead", job.id, exc.error)
+            response = await slack_call("chat.postMessage", self._post(text))
+            self.mode = "editing"
+        self.ts = str(response["ts"])
+        self._shown = text
+        await self.redis.set(keys.live(job.id), self.ts, ex=KEY_TTL)
+
+    def _append(self, chunk: str) -> Any:
+        return self.client.chat_appendStream(
+            channel=self.job.channel, ts=self.ts or "", chunks=[{"type": "markdown_text", "text": chunk}]
+        )
+
+    def _post(self, text: str) -> Any:
+        return self.client.chat_postMessage(
+            channel=self.job.channel,
+            thread_ts=self.job.thread_ts,
+            text=text,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": self.job.id, "part": 0}},
+        )

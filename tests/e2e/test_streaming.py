@@ -1,0 +1,138 @@
+"""Replies shown while they are written: Slack's native streaming, finished in place, with every way it
+can go wrong (an expired stream, a workspace that refuses streams, rate limits, a worker killed mid-stream,
+a re-ask) still ending in exactly one finished message."""
+
+from __future__ import annotations
+
+import json
+import signal
+from typing import Any
+
+import pytest
+
+from tests.articles import ARTICLE_TEXT, PARAGRAPHS
+from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.slack_api import FakeSlack
+from tests.harness import Harness, footer_of, mention_event, message_event, wait_for, worker_process
+
+LONG_ANSWER = "\n\n".join(PARAGRAPHS)
+
+
+def run(bot: Harness, event: dict[str, Any], **overrides: Any) -> None:
+    bot.send(event)
+    bot.wait_queued(1)
+    bot.work(**overrides)
+
+
+def only_reply(slack: FakeSlack, event: dict[str, Any]) -> dict[str, Any]:
+    """The one message in the event's thread, finished: its blocks, footer and buttons are there."""
+    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    assert footer_of(reply).startswith("Source:") and not slack.streaming(event["channel"], reply["ts"])
+    assert any(b["type"] == "context_actions" for b in reply["blocks"])
+    assert reply["metadata"]["event_payload"]["part"] == 0
+    return reply
+
+
+def test_the_summary_streams_then_is_finished_in_place(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """Words appear as Claude writes them (start, appends, stop: to the asker in the channel), and the same
+    message is then finished with today's header, paragraphs, footer and buttons; nothing else is posted."""
+    claude.pace(0.01)
+    event = mention_event(ARTICLE_TEXT, user="U0ALICE")
+    run(bot, event)
+    (start,) = slack.calls("chat.startStream")
+    assert (start.body["recipient_user_id"], start.body["recipient_team_id"]) == ("U0ALICE", "T0FAKE")
+    assert start.body["thread_ts"] == event["ts"] and start.body["chunks"][0]["type"] == "markdown_text"
+    assert len(slack.calls("chat.appendStream")) >= 1
+    assert slack.calls("chat.stopStream") and slack.calls("chat.postMessage") == []
+    reply = only_reply(slack, event)
+    assert "Council approves transit plan" not in json.dumps(reply)  # pasted text: "Summary of your text"
+    assert "Summary of your text" in json.dumps(reply["blocks"][0])
+
+
+def test_in_a_dm_no_recipient_is_needed(bot: Harness, slack: FakeSlack) -> None:
+    """Slack asks for the recipient only in channels."""
+    event = message_event(ARTICLE_TEXT, channel="D0ALICE", channel_type="im")
+    run(bot, event)
+    (start,) = slack.calls("chat.startStream")
+    assert "recipient_user_id" not in start.body
+    only_reply(slack, event)
+
+
+def test_an_expired_stream_still_ends_in_one_finished_message(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """Slack closes an idle stream (`message_not_in_streaming_state`): live text stops, and the message is
+    finished with `chat.update`."""
+    slack.stream_idle_seconds = 0.05
+    claude.pace(0.2)
+    claude.script(LONG_ANSWER)
+    event = mention_event(ARTICLE_TEXT)
+    run(bot, event)
+    only_reply(slack, event)
+    assert slack.calls("chat.update")
+
+
+def test_a_workspace_that_refuses_streams_gets_one_edited_message(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """Where `chat.startStream` is refused, the reply is posted once and edited until it is finished."""
+    slack.fail_next("chat.startStream", status=200, error="not_allowed")
+    claude.pace(0.01)
+    event = mention_event(ARTICLE_TEXT)
+    run(bot, event)
+    assert len(slack.calls("chat.postMessage")) == 1
+    only_reply(slack, event)
+
+
+def test_rate_limited_appends_are_waited_out(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
+    """A 429 on an append (Tier 4) is waited out by the client; still one finished message."""
+    slack.fail_next("chat.appendStream", status=429, retry_after=1)
+    claude.pace(0.01)
+    claude.script(LONG_ANSWER)
+    event = mention_event(ARTICLE_TEXT)
+    run(bot, event)
+    only_reply(slack, event)
+
+
+def test_a_re_ask_updates_the_streamed_message_in_place(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """The streamed answer misses the requested shape; the re-ask's better answer replaces it in place."""
+    claude.script("Only one paragraph here, about the plan.", LONG_ANSWER)
+    event = mention_event(f"Summarize in {len(PARAGRAPHS)} paragraphs\n{ARTICLE_TEXT}")
+    run(bot, event)
+    reply = only_reply(slack, event)
+    assert f"Summary: {len(PARAGRAPHS)} paragraphs" in footer_of(reply) and len(claude.requests) == 2
+    assert "misses" not in footer_of(reply) and "Only one paragraph" not in json.dumps(reply)
+
+
+def test_the_offline_summary_streams_too(bot: Harness, slack: FakeSlack) -> None:
+    """Without an API key the extractive summary is shown paragraph by paragraph, then finished."""
+    event = mention_event(ARTICLE_TEXT)
+    run(bot, event, anthropic_api_key=None)
+    assert slack.calls("chat.startStream")
+    assert "Offline summary" in footer_of(only_reply(slack, event))
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_stream_leaves_one_finished_message(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """SIGKILL while the reply streams: the job's re-run finds the message by its recorded ts and finishes
+    it (no second message, no stuck "streaming" state)."""
+    claude.pace(0.3)
+    claude.script(LONG_ANSWER * 3)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    with worker_process(bot, lease=2) as victim:
+        wait_for(lambda: slack.calls("chat.startStream"), timeout=60)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
+    (partial,) = slack.bot_replies(event["channel"], event["ts"])
+    claude.pace(0)
+    bot.work(job_lease_seconds=2)
+    reply = only_reply(slack, event)
+    assert reply["ts"] == partial["ts"] and len(slack.calls("chat.startStream")) == 1
