@@ -35,6 +35,7 @@ from bot.slack.post import SlackPoster
 from bot.slack.render import plain_title, render_answer, render_summary
 from bot.sources import load
 from bot.summary.engine import Engine
+from bot.summary.summarize import Progress
 from bot.worker import GiveUp
 
 log = logging.getLogger(__name__)
@@ -192,10 +193,12 @@ class Pipeline:
             try:
                 doc = await load.document(await self._load(source), limits=self.extract_limits)
                 await status(writing(doc))
+                progress = status
                 if live is not None:
                     live.titled(plain_title(doc))
+                    progress = both(status, live.task)
                 summary = await self.engine.summarize(
-                    doc, spec=job.spec, team=job.team, progress=status, live=live
+                    doc, spec=job.spec, team=job.team, progress=progress, live=live
                 )
                 return doc, summary
             except ScannedDocument as scanned:
@@ -259,3 +262,13 @@ def writing(doc: Document) -> str:
     """The status while the summary is written: "is writing the summary…" (with the pages when known)."""
     pages = f" of {doc.pages} pages" if doc.pages and doc.pages > 1 else ""
     return f"is writing the summary{pages}…"
+
+
+def both(first: Progress, second: Progress) -> Progress:
+    """One progress callback telling two: the thread's native status and the reply's task progress."""
+
+    async def tell(text: str) -> None:
+        await first(text)
+        await second(text)
+
+    return tell

@@ -63,6 +63,7 @@ class LiveReply:
         self._pending = ""
         self._shown = ""
         self._sent_at = 0.0
+        self._worded = False  # words of the answer shown: task progress is over
 
     def titled(self, title: str) -> None:
         """Open the reply with the source's title (before any word is shown)."""
@@ -83,14 +84,38 @@ class LiveReply:
         chunk, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
         await self._show(escape(chunk))
 
+    async def task(self, title: str) -> None:
+        """Show how far a long job is as Slack's native task progress in the reply ("Summarizing part 3 of
+        8"), before any word of it is written. Only while streaming: an edited message shows none."""
+        if self.mode not in {"waiting", "streaming"} or self._worded:
+            return
+        done = title.startswith("is combining")
+        chunk = {
+            "type": "task_update",
+            "id": "parts",
+            "title": title.removeprefix("is ").rstrip("…").capitalize(),
+            "status": "complete" if done else "in_progress",
+        }
+        try:
+            if self.mode == "waiting":
+                await self._start(self.heading, extra=[chunk])
+            else:
+                await slack_call("chat.appendStream", self._append("", extra=[chunk]))
+        except (SlackRefused, RetryLater, RedisError) as exc:
+            log.info("job %s: no task progress (%s)", self.job.id, exc)
+
     async def restart(self) -> None:
         """The answer is being written again: show nothing more (the finished reply replaces it)."""
         self.mode, self._pending = "off", ""
 
     async def _show(self, chunk: str) -> None:
+        self._worded = True
         try:
             if self.mode == "waiting":
                 await self._start(self.heading + chunk)
+            elif self.mode == "streaming" and not self._shown:  # started with task progress only
+                await slack_call("chat.appendStream", self._append(self.heading + chunk))
+                self._shown = self.heading + chunk
             elif self.mode == "streaming":
                 await slack_call("chat.appendStream", self._append(chunk))
                 self._shown += chunk
@@ -105,9 +130,10 @@ class LiveReply:
             log.info("job %s: live text off (%s)", self.job.id, exc)
             self.mode = "off"
 
-    async def _start(self, text: str) -> None:
+    async def _start(self, text: str, *, extra: list[dict[str, str]] | None = None) -> None:
         """Start the stream (or, where Slack refuses streams, post the message to edit) and record its ts."""
         job, recipients = self.job, {}
+        chunks = [*([{"type": "markdown_text", "text": text}] if text else []), *(extra or [])]
         if not job.channel.startswith("D") and job.user:
             recipients = {"recipient_user_id": job.user, "recipient_team_id": job.team}
         try:
@@ -116,7 +142,7 @@ class LiveReply:
                 self.client.chat_startStream(
                     channel=job.channel,
                     thread_ts=job.thread_ts,
-                    chunks=[{"type": "markdown_text", "text": text}],
+                    chunks=chunks,
                     **recipients,
                 ),
             )
@@ -125,16 +151,15 @@ class LiveReply:
             if exc.error not in NO_STREAM:
                 raise
             log.info("job %s: Slack refused a stream (%s); posting and editing instead", job.id, exc.error)
-            response = await slack_call("chat.postMessage", self._post(text))
+            response = await slack_call("chat.postMessage", self._post(text or "…"))
             self.mode = "editing"
         self.ts = str(response["ts"])
         self._shown = text
         await self.redis.set(keys.live(job.id), self.ts, ex=KEY_TTL)
 
-    def _append(self, chunk: str) -> Any:
-        return self.client.chat_appendStream(
-            channel=self.job.channel, ts=self.ts or "", chunks=[{"type": "markdown_text", "text": chunk}]
-        )
+    def _append(self, chunk: str, *, extra: list[dict[str, str]] | None = None) -> Any:
+        chunks = [*([{"type": "markdown_text", "text": chunk}] if chunk else []), *(extra or [])]
+        return self.client.chat_appendStream(channel=self.job.channel, ts=self.ts or "", chunks=chunks)
 
     def _post(self, text: str) -> Any:
         return self.client.chat_postMessage(

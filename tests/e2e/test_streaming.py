@@ -136,3 +136,23 @@ def test_a_worker_killed_mid_stream_leaves_one_finished_message(
     bot.work(job_lease_seconds=2)
     reply = only_reply(slack, event)
     assert reply["ts"] == partial["ts"] and len(slack.calls("chat.startStream")) == 1
+
+
+def test_a_long_document_shows_its_parts_as_task_progress(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """Over the input budget, the reply starts with Slack's task progress ("Summarizing part 1 of N"),
+    marked complete when the parts are combined, before the summary's words stream in."""
+    report = "\n\n".join(f"# Section {n}\n\n{ARTICLE_TEXT}" for n in range(40))
+    event = mention_event(report)
+    run(bot, event, input_budget_tokens=4000)
+    chunks = [
+        c
+        for call in slack.calls("chat.startStream") + slack.calls("chat.appendStream")
+        for c in call.body["chunks"]
+    ]
+    tasks = [c for c in chunks if c["type"] == "task_update"]
+    assert tasks[0]["title"].startswith("Summarizing part 1 of") and tasks[0]["status"] == "in_progress"
+    assert tasks[-1]["status"] == "complete" and "Combining" in tasks[-1]["title"]
+    assert any(c["type"] == "markdown_text" for c in chunks)
+    only_reply(slack, event)
