@@ -129,3 +129,42 @@ def test_apps_connections_open_takes_only_the_app_token(slack: FakeSlack) -> Non
     with pytest.raises(SlackApiError) as raised:
         WebClient(token=APP_TOKEN, base_url=slack.url + "/api/").auth_test()
     assert raised.value.response["error"] == "invalid_auth"
+
+
+def test_a_button_over_socket_mode_queues_its_reshape(
+    bot: Harness, slack: FakeSlack, socket_server: FakeSocketMode, handler: SocketModeHandler
+) -> None:
+    """Interactivity arrives as an `interactive` envelope: the click is acked and its job queued once."""
+    parent = slack.add_message("C0GENERAL", text="a long memo", user="U0ALICE")
+    summary = slack.add_message("C0GENERAL", text="Summary of your text", user="U0BOT", thread_ts=parent)
+    click = {
+        "type": "block_actions",
+        "user": {"id": "U0ALICE", "team_id": "T0FAKE"},
+        "team": {"id": "T0FAKE", "domain": "fake"},
+        "container": {
+            "type": "message",
+            "message_ts": summary,
+            "channel_id": "C0GENERAL",
+            "thread_ts": parent,
+        },
+        "channel": {"id": "C0GENERAL"},
+        "message": {"ts": summary, "thread_ts": parent, "text": "Summary of your text"},
+        "actions": [{"action_id": "reshape_shorter", "type": "button", "value": "job-1", "block_id": "b"}],
+        "trigger_id": "1.2.3",
+        "response_url": f"{slack.url}/actions/T0FAKE/1/x",
+    }
+    handler.connect()  # type: ignore[no-untyped-call]
+    socket_server.wait_for_connection()
+    envelope_id = "e-click-1"
+    socket_server.send(
+        {
+            "envelope_id": envelope_id,
+            "payload": click,
+            "type": "interactive",
+            "accepts_response_payload": False,
+        }
+    )
+    assert socket_server.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+    bot.wait_queued(1)
+    drain(handler)
+    assert bot.queued() == 1
