@@ -34,7 +34,7 @@ def register(app: App, deps: HandlerDeps) -> None:
             bot_id=context.bot_id,
             max_links=deps.settings.max_links_per_message,
             auto_channels=deps.settings.auto_channels,
-            summarized_thread=summarized_thread(event, team=team, deps=deps),
+            summarized_thread=summarized_thread(event, team=team, bot_user_id=context.bot_user_id, deps=deps),
         )
         jobs = jobs_for_event(event, ctx)
         if jobs:
@@ -46,11 +46,18 @@ def register(app: App, deps: HandlerDeps) -> None:
     app.event(re.compile(".*"))(lambda: None)
 
 
-def summarized_thread(event: dict[str, Any], *, team: str, deps: HandlerDeps) -> bool:
-    """Whether the event is a reply in a thread the bot summarized (and still remembers). A Redis error
-    reads as "no": the reply is then handled as a new request, and the enqueue reports the outage."""
+def summarized_thread(
+    event: dict[str, Any], *, team: str, bot_user_id: str | None, deps: HandlerDeps
+) -> bool:
+    """Whether the event is a reply addressed to the bot in a thread it summarized (and still remembers).
+    Only addressed replies (a mention, a DM) cost a Redis lookup. A Redis error reads as "no": the reply
+    is then handled as a new request, and the enqueue reports the outage."""
     thread_ts, channel = event.get("thread_ts"), event.get("channel")
     if not (isinstance(thread_ts, str) and isinstance(channel, str)) or thread_ts == event.get("ts"):
+        return False
+    text = event.get("text") if isinstance(event.get("text"), str) else ""
+    addressed = event.get("type") == "app_mention" or event.get("channel_type") == "im"
+    if not (addressed or (bot_user_id and f"<@{bot_user_id}" in str(text))):
         return False
     try:
         return deps.threads.summarized(team=team, channel=channel, thread_ts=thread_ts)
