@@ -11,7 +11,7 @@ from typing import Literal
 from bot.text import count_words
 
 Form = Literal["paragraphs", "bullets", "sentences"]
-Origin = Literal["link", "file", "pasted"]
+Origin = Literal["link", "file", "pasted", "conversation"]
 OFFLINE_MODEL = "offline"  # `Summary.model` of the extractive summarizer
 
 
@@ -20,10 +20,11 @@ class Document:
     """Text extracted from one source, ready to summarize.
 
     `kind` is one of `bot.extract.KINDS` ("html", "pdf", "docx", "pptx", "xlsx", "csv", "rtf", "email",
-    "text", "markdown"). `origin` is where it came from: a shared link, a file, or text pasted into
-    Slack (or given to the CLI). `label` is how the summary names the source when there is no title (a
-    file name, a URL, or "your text"). `notice` is a sentence for the footer about what was read (a
-    limit that cut it short; a page summarized from its description instead of its content).
+    "text", "markdown", or "conversation" for a Slack thread's transcript). `origin` is where it came from:
+    a shared link, a file, text pasted into Slack (or given to the CLI), or a thread's conversation.
+    `label` is how the summary names the source when there is no title (a file name, a URL, "your text",
+    "this thread"). `notice` is a sentence for the footer about what was read (a limit that cut it short;
+    a page summarized from its description instead of its content).
     """
 
     text: str

@@ -12,8 +12,9 @@ the lease (posting is idempotent, so nobody sees a reply twice).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from redis.exceptions import RedisError
 
 from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
 from bot.instructions.followup import read_followup
-from bot.models import Document, Summary
+from bot.models import Document, Summary, SummarySpec
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
 from bot.queue.threads import Shape, ThreadStore
@@ -33,6 +34,7 @@ from bot.slack.intake import jobs_for_parent
 from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
 from bot.slack.render import plain_title, render_answer, render_summary
+from bot.slack.transcript import authors, transcript
 from bot.sources import load
 from bot.summary.engine import Engine
 from bot.summary.summarize import Progress
@@ -51,6 +53,8 @@ FORGOTTEN = (
     "I'll summarize it, then ask away."
 )
 SCANNED_FOLLOWUP = "That was a scanned PDF, which I can't go back to for follow-ups. Share it again instead."
+EMPTY_THREAD = "There's nothing in this thread for me to summarize yet."
+MAX_CITED = 20  # links to cited messages in one summary (one chat.getPermalink each)
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
 
@@ -67,6 +71,7 @@ class Pipeline:
     slack_token: str | None
     threads: ThreadStore
     max_links: int = 3
+    thread_max_messages: int = 1000
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
@@ -100,6 +105,8 @@ class Pipeline:
         live = await self.slack.live(job)
         if job.kind == "followup":
             messages, ok = await self._guarded(job, self._followup(job, live))
+        elif job.kind == "conversation":
+            messages, ok = await self._guarded(job, self._conversation(job, live))
         else:
             messages, ok = [], True
             try:
@@ -168,8 +175,44 @@ class Pipeline:
             messages.extend(render_summary(doc, summary, reply_id=job.id))
         return messages
 
+    async def _conversation(self, job: Job, live: LiveReply) -> list[SlackMessage]:
+        """The thread's whole conversation summarized (by default as bullets: discussion, decisions, open
+        questions, action items), each point linking to the message it cites."""
+        async with self.slack.status(job) as status:
+            await status("is reading the thread…")
+            doc, order = await self._transcript(job)
+            await status(writing(doc))
+            spec = job.spec if job.spec != SummarySpec() else SummarySpec(form="bullets")
+            live.titled("Summary of this thread")
+            summary = await self.engine.summarize(
+                doc, spec=spec, team=job.team, progress=both(status, live.task), live=live
+            )
+        cited = sorted({int(n) for p in summary.paragraphs for n in re.findall(r"\[(\d{1,4})\]", p)})
+        wanted = {str(n): order[n - 1] for n in cited[:MAX_CITED] if 0 < n <= len(order)}
+        links = await self.slack.permalinks(job.channel, list(wanted.values()))
+        refs = {n: links[ts] for n, ts in wanted.items() if ts in links}
+        await self._keep(job, doc, summary)
+        return render_summary(doc, summary, reply_id=job.id, refs=refs)
+
+    async def _transcript(self, job: Job) -> tuple[Document, tuple[str, ...]]:
+        """The job's thread as a numbered transcript with people's names, and the ts of each number."""
+        messages = await self.slack.thread_messages(job, limit=self.thread_max_messages)
+        me = await self.slack.bot_user_id()
+        names = await self.slack.names(job.team, authors(messages, bot_user_id=me))
+        found = transcript(messages, names=names, bot_user_id=me, asking=job.message_ts)
+        if not found.ts:
+            raise UserFacingError(EMPTY_THREAD)
+        people = sorted(found.people)
+        who = ", ".join(people[:4]) + (f" and {len(people) - 4} others" if len(people) > 4 else "")
+        doc = replace(found.document(), author=f"{len(found.ts)} messages from {who}")
+        if len(messages) >= self.thread_max_messages:
+            doc = replace(doc, notice=f"read the first {self.thread_max_messages:,} messages of the thread")
+        return doc, found.ts
+
     async def _reload(self, source: Job) -> Document:
         """A thread's source whose document was not kept (expired, too big): loaded and extracted again."""
+        if source.kind == "conversation":
+            return (await self._transcript(source))[0]
         try:
             return await load.document(await self._load(source), limits=self.extract_limits)
         except ScannedDocument:

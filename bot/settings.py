@@ -71,7 +71,7 @@ class FetchLimits:
 
 _SLACK, _AI, _REDIS, _WEB = "Slack (api.slack.com/apps → your app)", "Anthropic", "Redis", "Web process"
 _LIMITS, _WORKER, _COST, _MISC = "Safety and limits", "Worker", "Reliability and cost control", "Misc"
-_FOLLOWUP = "Follow-ups in a thread"
+_FOLLOWUP = "Threads and follow-ups"
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,11 @@ class Settings:
     auto_channels: frozenset[str] = setting(
         frozenset(), env="SUMMARIZER_AUTO_CHANNELS", kind="ids", group=_COST, shown="— (every channel)",
         doc="Comma-separated channel ids where links and files are summarized without a mention.",
+    )  # fmt: skip
+    thread_max_messages: int = setting(
+        1000, env="SUMMARIZER_THREAD_MAX_MESSAGES", kind="int", low=10, high=20_000, group=_FOLLOWUP,
+        doc="Most messages of a thread read for \"summarize this thread\" (its first ones; a longer thread "
+        "is summarized from those, and the footer says so).",
     )  # fmt: skip
     followup_days: int = setting(
         7, env="SUMMARIZER_FOLLOWUP_DAYS", kind="int", low=0, high=90, group=_FOLLOWUP,

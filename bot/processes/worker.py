@@ -85,6 +85,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
             redis, ttl_seconds=settings.followup_days * 86400, max_bytes=settings.followup_max_bytes
         ),
         max_links=settings.max_links_per_message,
+        thread_max_messages=settings.thread_max_messages,
     )
     worker = Worker(
         queue,

@@ -13,6 +13,7 @@
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
 | `summarizer:thread:<team>:<channel>:<ts>`       | hash    | SUMMARIZER_FOLLOWUP_DAYS | worker, web reads |
 | `summarizer:feedback:<team>:<YYYY-MM-DD>`       | hash    | `FEEDBACK_TTL` (35 days) | web: 👍/👎 counts   |
+| `summarizer:name:<team>:<user>`                 | string  | `NAME_TTL` (a day)      | worker: names       |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -27,6 +28,7 @@ KEY_TTL = 7 * 24 * 3600  # job, marker and per-message keys: longer than any ret
 RATE_WINDOW_SECONDS = 3600
 TOKENS_TTL = 2 * 24 * 3600
 FEEDBACK_TTL = 35 * 24 * 3600
+NAME_TTL = 24 * 3600
 JOB_PREFIX = "summarizer:job:"
 
 
@@ -88,3 +90,8 @@ def thread(*, team: str, channel: str, thread_ts: str) -> str:
 def feedback(*, team: str, day: str) -> str:
     """👍/👎 counts of a workspace on `day` (YYYY-MM-DD, UTC): fields "good" and "bad"."""
     return f"summarizer:feedback:{team}:{day}"
+
+
+def user_name(*, team: str, user: str) -> str:
+    """How a member is named in Slack (display name, else real name), cached from users.info."""
+    return f"summarizer:name:{team}:{user}"

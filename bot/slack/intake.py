@@ -14,6 +14,8 @@ Rules (the README's "What it does" section mirrors them):
   addressed to it (a greeting, "test", "help", a question about the bot, a few words) gets the help
   line, which in a direct message lists the ways to use the bot;
 - a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets the help line;
+- a mention in a thread asking for the conversation ("summarize this thread", "catch me up") summarizes
+  the whole thread: what was discussed, decisions, open questions and action items;
 - in a thread the bot already summarized (`summarized_thread`), a reply addressed to it (a mention; in a
   DM any reply) is a follow-up about the same sources: a reshape or a question, answered by the worker;
   a link, a file or a long text there is a new request, and a bare mention or small talk gets a hint of
@@ -34,6 +36,7 @@ from typing import Any
 from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
 from bot.instructions import parse_request
 from bot.instructions.chatter import is_chatter
+from bot.instructions.conversation import asks_for_conversation
 from bot.instructions.followup import is_question
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, JobKind, SlackFile, job_id
@@ -100,7 +103,12 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     jobs = _shared_sources(event, make, spec=spec, addressed=message.addressed, max_links=ctx.max_links)
     if jobs or not message.addressed:
         return jobs
-    if ctx.summarized_thread and message.thread_ts and message.thread_ts != message.ts:
+    in_thread = bool(message.thread_ts and message.thread_ts != message.ts)
+    typed = plain_text(message.text, bot_user_id=ctx.bot_user_id)
+    if in_thread and asks_for_conversation(typed):
+        spec, _ = parse_request(typed)
+        return [make("conversation", "conversation", spec=spec)]
+    if ctx.summarized_thread and in_thread:
         return [_followup(message, make, bot_user_id=ctx.bot_user_id)]
     spec, content = parse_request(plain_text(message.text, bot_user_id=ctx.bot_user_id))
     if content.strip() and not is_chatter(content):

@@ -9,6 +9,7 @@ becomes several messages (header in the first, footer in the last). Pure.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from bot.models import OFFLINE_MODEL, Answer, Document, Summary
 from bot.slack.blocks import (
@@ -28,20 +29,25 @@ from bot.summary.clean import sentence_spans
 from bot.summary.footer import footer_text
 
 MAX_BLOCKS = 50
+_MARKER = re.compile(r"\[(\d{1,4})\]")
 MAX_MESSAGE_CHARS = 11_000  # Slack's undocumented msg_blocks_too_long cap is ~11-13k
 TITLE_LIMIT = 250
 BULLET = "•"
 
 
-def render_summary(doc: Document, summary: Summary, *, reply_id: str | None = None) -> list[SlackMessage]:
+def render_summary(
+    doc: Document, summary: Summary, *, reply_id: str | None = None, refs: Mapping[str, str] | None = None
+) -> list[SlackMessage]:
     """The summary as one or more messages: header, one section per paragraph (split if long) or a
     bulleted list ("• item" lines, as many per section as fit), a footer with the final counts, and (with
-    a `reply_id`) the reshape and feedback buttons under it all."""
+    a `reply_id`) the reshape and feedback buttons under it all. `refs` turns the model's "[12]" markers
+    into links to the messages they cite (a thread's conversation)."""
     header = section(_header_text(doc))
     if summary.form == "bullets":
-        sections = [section(text) for text in _bullet_sections(summary.paragraphs)]
+        texts = _bullet_sections(summary.paragraphs)
     else:
-        sections = [section(piece) for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
+        texts = [piece for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
+    sections = [section(_linked(text, refs) if refs else text) for text in texts]
     footer = context(escaped_within(footer_text(doc, summary), SECTION_LIMIT))
     buttons = controls(reply_id) if reply_id else []
     groups = _pack([header, *sections, footer, *buttons])
@@ -72,9 +78,21 @@ def render_answer(docs: list[Document], answer: Answer, *, reply_id: str | None 
     ]
 
 
+def _linked(text: str, refs: Mapping[str, str]) -> str:
+    """`text` (escaped mrkdwn) with each "[n]" that `refs` knows turned into a link to its message; the
+    text as it was when the links would not fit in a section."""
+    linked = _MARKER.sub(
+        lambda m: link(refs[m.group(1)], m.group(0)) if m.group(1) in refs else m.group(0), text
+    )
+    return linked if len(linked) <= SECTION_LIMIT else text
+
+
 def _header_text(doc: Document) -> str:
     """The linked title (links), the title or file name (files), or "Summary of your text", with a
     byline of what is known: site name, author, date (and the file name when a title replaced it)."""
+    if doc.origin == "conversation":
+        people = escape(" ".join((doc.author or "").split()))[:300]
+        return f"*Summary of this thread*\n{people}" if people else "*Summary of this thread*"
     if doc.origin == "pasted":
         return "*Summary of your text*"
     if doc.url:

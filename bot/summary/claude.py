@@ -91,7 +91,14 @@ class Claude:
         document: anthropic.types.TextBlockParam = {"type": "text", "text": document_part(doc)}
         if part is None:  # a whole document: cache it for the re-ask and for follow-ups in the thread
             document["cache_control"] = {"type": "ephemeral"}
-        request = request_part(plan=plan, spec=spec, part=part, draft=draft, problems=problems)
+        request = request_part(
+            plan=plan,
+            spec=spec,
+            part=part,
+            draft=draft,
+            problems=problems,
+            conversation=doc.kind == "conversation",
+        )
         content: list[anthropic.types.TextBlockParam] = [document, {"type": "text", "text": request}]
         return await self._stream([{"role": "user", "content": content}], plan=plan, live=live)
 

@@ -92,7 +92,10 @@ def user_message(
 ) -> str:
     """The whole user turn as one text: the document as data, then what to write (`document_part` +
     `request_part`, the two blocks Claude is sent; the first is what prompt caching keeps)."""
-    return document_part(doc) + request_part(plan=plan, spec=spec, part=part, draft=draft, problems=problems)
+    conversation = doc.kind == "conversation"
+    return document_part(doc) + request_part(
+        plan=plan, spec=spec, part=part, draft=draft, problems=problems, conversation=conversation
+    )
 
 
 def document_part(doc: Document) -> str:
@@ -102,6 +105,14 @@ def document_part(doc: Document) -> str:
     return f"<document{title}>\n{_escape_tags(doc.text)}\n</document>"
 
 
+CONVERSATION = (
+    "The document above is a Slack conversation, one message per line as [number] Name: text. Summarize the "
+    "conversation, not each message: what was discussed, the decisions made, the open questions, and the "
+    "action items with their owners, naming people as they appear in it. After a point, cite the key "
+    "message it comes from by its number in square brackets, like [12]. "
+)
+
+
 def request_part(
     *,
     plan: LengthPlan,
@@ -109,17 +120,18 @@ def request_part(
     part: Part | None = None,
     draft: tuple[str, ...] = (),
     problems: tuple[str, ...] = (),
+    conversation: bool = False,
 ) -> str:
     """What to write (and, for a revision, the earlier draft and what to fix)."""
-    context = ""
+    context = CONVERSATION if conversation and (part is None or part.number == 0) else ""
     if part is not None and part.number:
-        context = (
+        context += (
             f"The document above is part {part.number} of {part.total} of one longer document, split at "
             "headings and paragraphs. Summarize this part on its own terms; keep names, numbers and "
             "conclusions. "
         )
     elif part is not None:
-        context = (
+        context += (
             f"The document above holds summaries of the {part.total} consecutive parts of one longer "
             "document, in order. Combine them into one summary of the whole document. "
         )

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from tests.fakes.http import FakeServer, Request, Response, json_response
 from tests.fakes.slack_blocks import SlackError, validate_blocks
+from tests.fakes.slack_people import PeopleMethods
 from tests.fakes.slack_stream import StreamingMethods
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
@@ -120,7 +121,7 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(StreamingMethods, FakeServer):
+class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -156,6 +157,7 @@ class FakeSlack(StreamingMethods, FakeServer):
         self._statuses: dict[tuple[str, str], list[str]] = {}
         self._responses: list[dict[str, Any]] = []
         self._init_streams()
+        self._init_people()
 
     # ----- test-facing helpers -----
 
