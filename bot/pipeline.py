@@ -80,6 +80,15 @@ class Pipeline:
             if job.kind == "notice":
                 await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
                 await self._finish(job, ok=None)
+            elif job.kind == "message":  # someone reacted to it: summarize it in its own thread
+                message = await self.slack.message(job.channel, job.message_ts)
+                if message is None:
+                    log.info("job %s: the reacted message is gone", job.id)
+                    await self._finish(job, ok=None)
+                    return
+                job = replace(job, thread_ts=str(message.get("thread_ts") or job.message_ts))
+                ok = await self._reply(job, message=message)
+                await self._finish(job, ok=ok)
             else:
                 ok = await self._reply(job)
                 await self._finish(job, ok=ok)
@@ -100,8 +109,9 @@ class Pipeline:
         await self.slack.tell(job, refusal_note(exc.error))
         await self._finish(job, ok=False)
 
-    async def _reply(self, job: Job) -> bool:
-        """Do the job's work and post the reply. True if every part of it succeeded."""
+    async def _reply(self, job: Job, *, message: dict[str, Any] | None = None) -> bool:
+        """Do the job's work and post the reply (`message`: the one a "message" job summarizes). True if
+        every part of it succeeded."""
         live = await self.slack.live(job)
         if job.kind == "followup":
             messages, ok = await self._guarded(job, self._followup(job, live))
@@ -110,7 +120,11 @@ class Pipeline:
         else:
             messages, ok = [], True
             try:
-                sources = await self._sources(job)
+                sources = (
+                    jobs_for_parent(message, job, max_links=self.max_links)
+                    if message
+                    else await self._sources(job)
+                )
             except UserFacingError as exc:
                 sources, ok = [], False
                 messages.append(render_notice(exc.user_message, emoji="x"))

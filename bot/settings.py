@@ -196,6 +196,11 @@ class Settings:
         frozenset(), env="SUMMARIZER_AUTO_CHANNELS", kind="ids", group=_COST, shown="— (every channel)",
         doc="Comma-separated channel ids where links and files are summarized without a mention.",
     )  # fmt: skip
+    reaction_emoji: str = setting(
+        "memo", env="SUMMARIZER_REACTION_EMOJI", kind="text", group=_FOLLOWUP, shown="`memo` (📝)",
+        doc="Reacting with this emoji (its name, without colons) to a message summarizes it in its thread, "
+        "once, whoever reacts; set it to `off` to turn reactions off.",
+    )  # fmt: skip
     thread_max_messages: int = setting(
         1000, env="SUMMARIZER_THREAD_MAX_MESSAGES", kind="int", low=10, high=20_000, group=_FOLLOWUP,
         doc="Most messages of a thread read for \"summarize this thread\" (its first ones; a longer thread "

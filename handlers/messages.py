@@ -1,4 +1,5 @@
-"""`message` and `app_mention` listeners: event → jobs → queue, then the ⏳ reaction. Nothing slow here.
+"""`message`, `app_mention` and `reaction_added` listeners: event → jobs → queue, then the ⏳ reaction.
+Nothing slow here.
 
 Bolt acknowledges events before listeners run, so Slack gets its 200 at once. If Redis is down the
 user is told in the thread that the request could not be queued (and nothing is retried in a loop).
@@ -14,7 +15,7 @@ import redis
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.intake import EventContext, jobs_for_event
+from bot.slack.intake import EventContext, job_for_reaction, jobs_for_event
 from handlers.deps import HandlerDeps
 from handlers.submit import enqueue
 
@@ -40,8 +41,20 @@ def register(app: App, deps: HandlerDeps) -> None:
         if jobs:
             enqueue(jobs, deps=deps, client=client)
 
+    def on_reaction(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        emoji = deps.settings.reaction_emoji.strip().strip(":")  # ":memo:" works as well as "memo"
+        team = str(body.get("team_id") or context.team_id or "")
+        job = job_for_reaction(
+            event, team=team, emoji="" if emoji == "off" else emoji, bot_user_id=context.bot_user_id
+        )
+        if job is not None:
+            enqueue([job], deps=deps, client=client)
+
     app.event("message")(on_event)
     app.event("app_mention")(on_event)
+    app.event("reaction_added")(on_reaction)
     # Anything else we are subscribed to (or Slack adds) gets a quiet 200, never a 404 and a retry.
     app.event(re.compile(".*"))(lambda: None)
 

@@ -1,6 +1,6 @@
-"""A job for one Slack message: one source to summarize (link, file, text, thread parent, or the whole
-thread's conversation), a follow-up in a summarized thread (its `text` is what the person wrote), or one
-notice.
+"""A job for one Slack message: one source to summarize (link, file, text, thread parent, the whole
+thread's conversation, or a message someone reacted to), a follow-up in a summarized thread (its `text`
+is what the person wrote), or one notice.
 
 The id is derived from (team, channel, message ts, source), so the same source in the same message
 always maps to the same job, whichever event or retry delivered it.
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from bot.models import SummarySpec
 
-JobKind = Literal["url", "file", "text", "thread", "conversation", "followup", "notice"]
+JobKind = Literal["url", "file", "text", "thread", "conversation", "message", "followup", "notice"]
 
 
 def job_id(*, team: str, channel: str, ts: str, source: str) -> str:

@@ -20,6 +20,8 @@ Rules (the README's "What it does" section mirrors them):
   DM any reply) is a follow-up about the same sources: a reshape or a question, answered by the worker;
   a link, a file or a long text there is a new request, and a bare mention or small talk gets a hint of
   what to ask;
+- a reaction with the configured emoji (📝 by default) on a message summarizes that message in its
+  thread, once, whoever reacts (`job_for_reaction`);
 - replies always go in the thread of the message that asked (in direct messages too), which keeps a
   busy DM readable and lets the worker find its own earlier reply when checking before posting.
 A message that mentions the bot arrives as both `message` and `app_mention`; both map to the same jobs
@@ -149,6 +151,32 @@ def jobs_for_parent(parent: Mapping[str, Any], job: Job, *, max_links: int) -> l
         _, content = parse_request(plain_text(message.text, bot_user_id=None))
         jobs = [make("text", "text", text=content, spec=job.spec)] if content.strip() else []
     return [j for j in jobs if j.kind != "notice"]
+
+
+def job_for_reaction(
+    event: Mapping[str, Any], *, team: str, emoji: str, bot_user_id: str | None
+) -> Job | None:
+    """The job a `reaction_added` event asks for: `emoji` on a message summarizes that message in its
+    thread, once (the id ignores who reacted). None for any other reaction, or one by this bot."""
+    item = event.get("item")
+    if not emoji or event.get("reaction") != emoji or not isinstance(item, Mapping):
+        return None
+    channel, ts, user = item.get("channel"), item.get("ts"), event.get("user")
+    if item.get("type") != "message" or not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    if not isinstance(user, str) or user == bot_user_id:
+        return None
+    source = f"reaction:{emoji}"
+    return Job(
+        id=job_id(team=team, channel=channel, ts=ts, source=source),
+        kind="message",
+        team=team,
+        channel=channel,
+        message_ts=ts,
+        thread_ts=ts,  # the worker moves it into the message's own thread when it is a reply
+        user=user,
+        source=source,
+    )
 
 
 def _message(event: Mapping[str, Any], ctx: EventContext) -> _Message | None:

@@ -192,6 +192,28 @@ class SlackPoster:
                 if error not in QUIET_REACTION_ERRORS:
                     log.warning("reaction %s failed: %s", name, error)
 
+    async def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message `ts` in `channel` (a thread's parent or one of its replies), or None if it is gone."""
+        cursor: str | None = None
+        for _ in range(20):  # at most 20 pages of 200: a reply deep in a very long thread is not searched
+            try:
+                response = await slack_call(
+                    "conversations.replies",
+                    self.client.conversations_replies(channel=channel, ts=ts, limit=200, cursor=cursor),
+                )
+            except SlackRefused as exc:
+                if exc.error in {"thread_not_found", "message_not_found"}:
+                    return None
+                raise
+            for message in response.get("messages") or []:
+                if message.get("ts") == ts:
+                    found: dict[str, Any] = message
+                    return found
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
     async def thread_parent(self, job: Job) -> dict[str, Any] | None:
         """The parent message of the thread the job came from, or None if it is gone."""
         try:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.intake import EventContext, jobs_for_event, jobs_for_parent
+from bot.slack.intake import EventContext, job_for_reaction, jobs_for_event, jobs_for_parent
 from bot.slack.markup import find_links, plain_text
 from tests.paths import FIXTURES
 
@@ -19,6 +19,13 @@ CTX = EventContext(team="T1", bot_user_id="U0BOT", bot_id="B0BOT", max_links=3)
 
 def payload(name: str) -> dict[str, Any]:
     event: dict[str, Any] = json.loads((PAYLOADS / name).read_text())["payload"]["event"]
+    return event
+
+
+def reaction_event() -> dict[str, Any]:
+    """The API reference's `reaction_added` event (👍 on a message)."""
+    path = PAYLOADS / "reaction_added_inner_event__slack_api_ref.json"
+    event: dict[str, Any] = json.loads(path.read_text())["payload"]
     return event
 
 
@@ -231,3 +238,36 @@ def test_links_in_code_blocks_are_examples_not_shares() -> None:
         }
     ]
     assert find_links("references", blocks) == ["https://example.com/read"]
+
+
+def test_the_memo_reaction_on_the_reference_payloads() -> None:
+    """The real `reaction_added` payloads: the configured emoji makes one job, whoever reacts; others none."""
+    event = reaction_event()
+    assert job_for_reaction(event, team="T1", emoji="memo", bot_user_id="U0BOT") is None  # 👍
+    memo = job_for_reaction(event | {"reaction": "memo"}, team="T1", emoji="memo", bot_user_id="U0BOT")
+    assert memo is not None
+    assert (memo.kind, memo.channel, memo.message_ts, memo.thread_ts) == (
+        "message", "C123ABC456", "1360782400.498405", "1360782400.498405",
+    )  # fmt: skip
+    other = job_for_reaction(
+        event | {"reaction": "memo", "user": "U0OTHER"}, team="T1", emoji="memo", bot_user_id="U0BOT"
+    )
+    assert other is not None and other.id == memo.id
+    bolt = payload("reaction_added__bolt_tests.json")
+    assert job_for_reaction(bolt, team="T111", emoji="heart_eyes", bot_user_id="U0BOT") is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "emoji"),
+    [
+        ({}, ""),  # reactions turned off
+        ({"user": "U0BOT"}, "memo"),  # the bot's own reaction
+        ({"item": {"type": "file", "file": "F1"}}, "memo"),  # a file, not a message
+        ({"item": {"type": "message", "channel": "C1"}}, "memo"),  # malformed
+        ({"user": None}, "memo"),
+    ],
+)
+def test_reactions_that_make_no_job(change: dict[str, Any], emoji: str) -> None:
+    """Reactions off, the bot's own, ones on files, and malformed events make no job."""
+    event = reaction_event() | {"reaction": "memo"} | change
+    assert job_for_reaction(event, team="T1", emoji=emoji, bot_user_id="U0BOT") is None
