@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from urllib.parse import urlparse
 from bot.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-Kind = Literal["token", "text", "url", "int", "seconds", "flag", "path", "ids", "level"]
+Kind = Literal["token", "text", "url", "int", "seconds", "flag", "path", "ids", "level", "emoji"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -197,9 +198,9 @@ class Settings:
         doc="Comma-separated channel ids where links and files are summarized without a mention.",
     )  # fmt: skip
     reaction_emoji: str = setting(
-        "memo", env="SUMMARIZER_REACTION_EMOJI", kind="text", group=_FOLLOWUP, shown="`memo` (📝)",
-        doc="Reacting with this emoji (its name, without colons) to a message summarizes it in its thread, "
-        "once, whoever reacts; set it to `off` to turn reactions off.",
+        "memo", env="SUMMARIZER_REACTION_EMOJI", kind="emoji", group=_FOLLOWUP, shown="`memo` (📝)",
+        doc="Reacting with this emoji (its name, with or without colons) to a message summarizes it in its "
+        "thread, once, whoever reacts; empty or `off` turns the reaction trigger off.",
     )  # fmt: skip
     thread_max_messages: int = setting(
         1000, env="SUMMARIZER_THREAD_MAX_MESSAGES", kind="int", low=10, high=20_000, group=_FOLLOWUP,
@@ -233,6 +234,8 @@ class Settings:
             raw = source.get(spec.metadata["env"], "").strip()
             if raw:
                 values[spec.name] = _parse(raw, spec.metadata)
+            elif spec.metadata["kind"] == "emoji" and spec.metadata["env"] in source:
+                values[spec.name] = ""  # set to nothing: the feature is off
         return cls(**values)
 
     def require(self, *names: str) -> None:
@@ -283,17 +286,36 @@ class Settings:
         return tuple(s for s in (*candidates, self.anthropic_api_key) if s)
 
 
+def _number(raw: str, meta: Mapping[str, Any]) -> int:
+    """A whole number within the declaration's bounds."""
+    name = meta["env"]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not meta["low"] <= value <= meta["high"]:
+        raise ConfigError(f"{name} must be between {meta['low']} and {meta['high']}, got {value}")
+    return value
+
+
+def _emoji(raw: str, name: str) -> str:
+    """An emoji name as Slack writes it in events ("memo" for ":memo:"); "" for `off`/`none`."""
+    emoji = raw.strip(":").lower()
+    if emoji in {"off", "none"}:
+        return ""
+    if not re.fullmatch(r"[a-z0-9_+'-]+(::skin-tone-[2-6])?", emoji):
+        raise ConfigError(f"{name} must be an emoji name such as memo or :memo:, got {raw!r}")
+    return emoji
+
+
 def _parse(raw: str, meta: Mapping[str, Any]) -> Any:
     """One variable's value, parsed as its declaration says; ConfigError names the variable."""
     name, kind = meta["env"], meta["kind"]
     if kind in {"int", "seconds"}:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-        if not meta["low"] <= value <= meta["high"]:
-            raise ConfigError(f"{name} must be between {meta['low']} and {meta['high']}, got {value}")
+        value = _number(raw, meta)
         return float(value) if kind == "seconds" else value
+    if kind == "emoji":
+        return _emoji(raw, name)
     if kind == "flag":
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True

@@ -44,10 +44,9 @@ def register(app: App, deps: HandlerDeps) -> None:
     def on_reaction(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        emoji = deps.settings.reaction_emoji.strip().strip(":")  # ":memo:" works as well as "memo"
         team = str(body.get("team_id") or context.team_id or "")
         job = job_for_reaction(
-            event, team=team, emoji="" if emoji == "off" else emoji, bot_user_id=context.bot_user_id
+            event, team=team, emoji=deps.settings.reaction_emoji, bot_user_id=context.bot_user_id
         )
         if job is not None:
             enqueue([job], deps=deps, client=client)

@@ -49,12 +49,24 @@ def test_default_model_is_a_current_sonnet() -> None:
         ({"SUMMARIZER_ALLOW_PRIVATE_URLS": "maybe"}, "SUMMARIZER_ALLOW_PRIVATE_URLS"),
         ({"SUMMARIZER_WORKER_CONCURRENCY": "0"}, "SUMMARIZER_WORKER_CONCURRENCY"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"SUMMARIZER_REACTION_EMOJI": "📝"}, "SUMMARIZER_REACTION_EMOJI"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
     """Each malformed value raises ConfigError whose message names the variable."""
     with pytest.raises(ConfigError, match=names):
         Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("raw", "emoji"),
+    [(None, "memo"), (":eyes:", "eyes"), ("Thumbsup::skin-tone-2", "thumbsup::skin-tone-2"), ("", ""),
+     ("off", ""), ("  ", "")],
+)  # fmt: skip
+def test_the_reaction_emoji_takes_colons_and_empty_or_off_turns_it_off(raw: str | None, emoji: str) -> None:
+    """Unset: 📝; a name with or without colons; set but empty, or `off`: the trigger is off."""
+    env = {} if raw is None else {"SUMMARIZER_REACTION_EMOJI": raw}
+    assert Settings.from_env(env).reaction_emoji == emoji
 
 
 def test_slack_file_hosts_include_a_custom_api_host() -> None:

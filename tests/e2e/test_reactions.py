@@ -73,8 +73,9 @@ def test_a_memo_on_a_message_deleted_meanwhile_gets_no_reply(
 
 
 def test_reactions_can_be_turned_off(settings: Settings, slack: FakeSlack) -> None:
-    """With SUMMARIZER_REACTION_EMOJI=off a 📝 makes no job (a mention sent after it still does)."""
-    off = Harness(replace(settings, reaction_emoji="off"), slack)
+    """With SUMMARIZER_REACTION_EMOJI set empty a 📝 makes no job (a mention sent after it still does)."""
+    emoji = Settings.from_env({"SUMMARIZER_REACTION_EMOJI": ""}).reaction_emoji
+    off = Harness(replace(settings, reaction_emoji=emoji), slack)
     try:
         ts = slack.add_message("C0NEWS", text=ARTICLE_TEXT, user="U0BOB")
         off.send(reaction("C0NEWS", ts))
