@@ -106,7 +106,7 @@ class Pipeline:
     async def _refused(self, job: Job, exc: SlackRefused) -> None:
         """Slack will not take this job's reply: say so once in the log, tell the asker another way, end."""
         log.warning("job %s: Slack refused %s with %s; the job ends here", job.id, exc.method, exc.error)
-        await self.slack.tell(job, refusal_note(exc.error))
+        await self.slack.tell(job, refusal_note(exc.error, method=exc.method))
         await self._finish(job, ok=False)
 
     async def _reply(self, job: Job, *, message: dict[str, Any] | None = None) -> bool:
@@ -213,7 +213,8 @@ class Pipeline:
         messages = await self.slack.thread_messages(job, limit=self.thread_max_messages)
         me = await self.slack.bot_user_id()
         names = await self.slack.names(job.team, authors(messages, bot_user_id=me))
-        found = transcript(messages, names=names, bot_user_id=me, asking=job.message_ts)
+        asking = "" if job.source == "shortcut" else job.message_ts  # a shortcut is asked on the parent
+        found = transcript(messages, names=names, bot_user_id=me, asking=asking)
         if not found.ts:
             raise UserFacingError(EMPTY_THREAD)
         people = sorted(found.people)
@@ -233,7 +234,10 @@ class Pipeline:
             raise UserFacingError(SCANNED_FOLLOWUP) from None
 
     async def _keep(self, source: Job, doc: Document, summary: Summary) -> None:
-        """Remember the source for follow-ups; cosmetic, so a failure is logged and the reply still goes."""
+        """Remember the source for follow-ups (not for a private reply: it has no thread); cosmetic, so a
+        failure is logged and the reply still goes."""
+        if source.private:
+            return
         try:
             await self.threads.keep(
                 source, doc if doc.text else None, Shape(words=summary.words, form=summary.form)

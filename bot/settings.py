@@ -280,6 +280,15 @@ class Settings:
         return frozenset(hosts)
 
     @property
+    def slack_hook_hosts(self) -> frozenset[str]:
+        """Hosts a request's `response_url` may point at: Slack's hooks host always (https only; see
+        `bot.slack.commands.is_response_url`), and the host of SLACK_API_URL when it is not Slack's own."""
+        hosts = {"hooks.slack.com"}
+        if self.slack_api_url != DEFAULT_SLACK_API_URL:
+            hosts.add(netloc_of(self.slack_api_url))
+        return frozenset(hosts)
+
+    @property
     def secrets(self) -> tuple[str, ...]:
         """Every configured secret, for redaction from logs."""
         candidates = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)

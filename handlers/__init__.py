@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, messages
+from handlers import actions, commands, messages
 from handlers.deps import HandlerDeps
 
 
@@ -16,6 +16,7 @@ def register_all(app: App, deps: HandlerDeps) -> None:
     """Attach every listener to `app`. The order matters: Bolt runs only the first listener that matches."""
     messages.register(app, deps)
     actions.register(app, deps)
+    commands.register(app, deps)
 
 
 __all__ = ["HandlerDeps", "register_all"]

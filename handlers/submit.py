@@ -1,5 +1,6 @@
 """Queueing from any listener: rate limits, the queue's dedupe, the ⏳ reaction, and a clear line in the
-thread when Redis cannot take the request. Shared by the message, mention and button listeners.
+thread (or, for a command or a shortcut, privately through its response_url) when Redis cannot take the
+request. Shared by the message, mention, reaction, command, shortcut and button listeners.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 import redis
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.queue.jobs import Job
 from bot.slack.blocks import WORKING, render_notice
@@ -49,14 +51,24 @@ def enqueue(jobs: list[Job], *, deps: HandlerDeps, client: WebClient) -> None:
     except redis.RedisError:
         log.exception("could not enqueue %d jobs for %s/%s", len(jobs), first.channel, first.message_ts)
         _reply(client, first, QUEUE_DOWN, emoji="x")
-        _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name="x")
+        if not first.private:
+            _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name="x")
         return
     if any(ok and job.kind != "notice" and not job.quiet for job, ok in zip(fresh, queued, strict=True)):
         _call(client.reactions_add, channel=first.channel, timestamp=first.message_ts, name=WORKING)
 
 
 def _reply(client: WebClient, job: Job, text: str, *, emoji: str) -> None:
+    """`text` in the job's thread; for a command or a shortcut, privately in place of its working note."""
     notice = render_notice(text, emoji=emoji)
+    if job.response_url:
+        try:
+            WebhookClient(job.response_url, timeout=10).send(
+                text=notice.text, blocks=list(notice.blocks), replace_original=True
+            )
+        except Exception:
+            log.warning("could not answer through the response_url", exc_info=True)
+        return
     _call(
         client.chat_postMessage,
         channel=job.channel,

@@ -180,6 +180,56 @@ class Harness:
             self.web.url + "/slack/events", body, content_type="application/x-www-form-urlencoded"
         )
 
+    def command(
+        self, text: str, *, channel: str = "C0CHAN", user: str = "U0ALICE", trigger: str | None = None
+    ) -> str:
+        """Run `/summarize text` as Slack sends it (a signed form post, with a fresh response_url and
+        trigger_id); the ack's body becomes the asker's "working" note. Returns the response_url."""
+        url = self.slack.response_url(channel=channel, user=user)
+        fields = {
+            "token": "legacy-token",
+            "team_id": TEAM,
+            "team_domain": "fake",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/summarize",
+            "text": text,
+            "api_app_id": "A0FAKE",
+            "is_enterprise_install": "false",
+            "response_url": url,
+            "trigger_id": trigger or f"{next(_event_ids)}.{TEAM}.trigger",
+        }
+        status, body = signed_post(
+            self.web.url + "/slack/events",
+            urllib.parse.urlencode(fields).encode(),
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert status == 200, (status, body)
+        self.slack.acked(url, body)
+        return url
+
+    def shortcut(self, message: dict[str, Any], *, channel: str, user: str = "U0ALICE") -> str:
+        """Run the "Summarize" message shortcut on `message` as Slack sends it; returns its response_url."""
+        url = self.slack.response_url(channel=channel, user=user, kind="actions")
+        payload = {
+            "type": "message_action",
+            "token": "legacy-token",
+            "action_ts": next_ts(),
+            "team": {"id": TEAM, "domain": "fake"},
+            "user": {"id": user, "name": user.lower(), "team_id": TEAM},
+            "channel": {"id": channel, "name": "general"},
+            "callback_id": "summarize_message",
+            "trigger_id": f"{next(_event_ids)}.{TEAM}.trigger",
+            "message_ts": message["ts"],
+            "message": message,
+            "response_url": url,
+        }
+        status, body = self.click(payload)
+        assert status == 200, (status, body)
+        return url
+
     def send(self, event: dict[str, Any], *, deliveries: int = 1) -> dict[str, Any]:
         """Post `event`'s message in the fake Slack, then deliver the event (signed) `deliveries` times,
         as Slack's retries do; each delivery must get 200."""

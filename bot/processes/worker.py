@@ -24,6 +24,7 @@ from bot.queue.stream import Queue
 from bot.queue.threads import ThreadStore
 from bot.settings import Settings
 from bot.slack.post import SlackPoster
+from bot.slack.respond import Responder
 from bot.sources.fetch import make_session
 from bot.summary.claude import Claude, make_claude
 from bot.summary.engine import Engine
@@ -74,7 +75,12 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         input_budget_tokens=settings.input_budget_tokens,
     )
     pipeline = Pipeline(
-        slack=SlackPoster(slack_client(settings), redis, lock_ms=settings.job_lease_seconds * 1000),
+        slack=SlackPoster(
+            slack_client(settings),
+            redis,
+            lock_ms=settings.job_lease_seconds * 1000,
+            responder=Responder(hosts=settings.slack_hook_hosts),
+        ),
         queue=queue,
         engine=engine,
         http=http,

@@ -41,7 +41,8 @@ class Job:
     """Everything the worker needs, with no further lookup except the thread parent for kind "thread".
 
     `message_ts` is the message that asked (it gets the reactions); replies go to the thread
-    `thread_ts`. `source` is the dedupe key within the message, e.g. "url:https://…", "file:F123",
+    `thread_ts` (both "" for a private job: a command has no message). `source` is the dedupe key
+    within the message, e.g. "url:https://…", "file:F123",
     "text", "thread", "notice:skipped".
     """
 
@@ -59,6 +60,11 @@ class Job:
     notice: str | None = None
     spec: SummarySpec = field(default_factory=SummarySpec)
     quiet: bool = False  # no ⏳/✅ reactions: a button's job, whose reply is its own answer
+    # Asked through /summarize or the message shortcut: Slack's response_url for that request (an ephemeral
+    # reply to the asker, 5 uses in 30 minutes). `private`: the reply goes only there (a command); else
+    # the reply goes in the thread, and there only if Slack refuses it in the thread (not a member).
+    response_url: str | None = None
+    private: bool = False
 
     def to_json(self) -> str:
         """Serialize for the queue. Inverse of `Job.from_json`."""

@@ -14,6 +14,9 @@
 | `summarizer:thread:<team>:<channel>:<ts>`       | hash    | SUMMARIZER_FOLLOWUP_DAYS | worker, web reads |
 | `summarizer:feedback:<team>:<YYYY-MM-DD>`       | hash    | `FEEDBACK_TTL` (35 days) | web: 👍/👎 counts   |
 | `summarizer:name:<team>:<user>`                 | string  | `NAME_TTL` (a day)      | worker: names       |
+| `summarizer:job:<id>:private`                   | string  | `SHARE_TTL` (a day)     | worker; web reads   |
+| `summarizer:job:<id>:responded`                 | set     | `KEY_TTL`               | worker, privately   |
+| `summarizer:hook:<sha256 of response_url>`      | string  | `HOOK_TTL` (30 minutes) | worker              |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -29,6 +32,8 @@ RATE_WINDOW_SECONDS = 3600
 TOKENS_TTL = 2 * 24 * 3600
 FEEDBACK_TTL = 35 * 24 * 3600
 NAME_TTL = 24 * 3600
+SHARE_TTL = 24 * 3600
+HOOK_TTL = 30 * 60  # a response_url's lifetime
 JOB_PREFIX = "summarizer:job:"
 
 
@@ -95,3 +100,19 @@ def feedback(*, team: str, day: str) -> str:
 def user_name(*, team: str, user: str) -> str:
     """How a member is named in Slack (display name, else real name), cached from users.info."""
     return f"summarizer:name:{team}:{user}"
+
+
+def private_reply(job_id: str) -> str:
+    """The messages of a job's private reply (JSON), for its "Share in channel" button."""
+    return f"{job(job_id)}:private"
+
+
+def responded(job_id: str) -> str:
+    """The parts of a job's private reply already sent through its response_url."""
+    return f"{job(job_id)}:responded"
+
+
+def hook(url_digest: str) -> str:
+    """Set by the first job to answer through a response_url: it replaced the "working" note, so the
+    request's other jobs add their replies below."""
+    return f"summarizer:hook:{url_digest}"

@@ -8,6 +8,7 @@ Light on purpose: the web process builds its notices with this module alone.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ Block = dict[str, object]
 WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"  # reactions on the asking message
 RESHAPE_ACTION = "reshape_"  # + shorter | longer | bullets | translate
 FEEDBACK_ACTION = "feedback"
+SHARE_ACTION = "share_reply"
 # The Translate menu: the languages most people read, in the names the instruction grammar knows.
 TRANSLATIONS = (
     "English", "Spanish", "French", "German", "Portuguese",
@@ -37,6 +39,21 @@ class SlackMessage:
 
     text: str
     blocks: tuple[dict[str, object], ...]
+
+
+def dump_messages(messages: list[SlackMessage]) -> str:
+    """`messages` as JSON, for keeping in Redis. Inverse of `load_messages`."""
+    return json.dumps([{"text": m.text, "blocks": list(m.blocks)} for m in messages], ensure_ascii=False)
+
+
+def load_messages(raw: str | bytes | None) -> list[SlackMessage] | None:
+    """What `dump_messages` wrote, or None when there is nothing (expired) or it is malformed."""
+    if not raw:
+        return None
+    try:
+        return [SlackMessage(text=str(m["text"]), blocks=tuple(m["blocks"])) for m in json.loads(raw)]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def escape(text: str) -> str:
@@ -144,6 +161,18 @@ def controls(reply_id: str, *, reshape: bool = True) -> list[Block]:
     }
     blocks.append({"type": "context_actions", "block_id": f"feedback:{reply_id}", "elements": [feedback]})
     return blocks
+
+
+def share_button(reply_id: str) -> list[Block]:
+    """The button under a private reply that posts it in the conversation for everyone."""
+    button = {
+        "type": "button",
+        "action_id": SHARE_ACTION,
+        "text": _plain("Share in channel"),
+        "style": "primary",
+        "value": reply_id,
+    }
+    return [{"type": "actions", "block_id": f"share:{reply_id}", "elements": [button]}]
 
 
 def _plain(text: str) -> dict[str, object]:

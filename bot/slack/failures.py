@@ -69,6 +69,16 @@ def failure(*, method: str, status: int | None, error: str | None) -> Summarizer
     return SlackRefused(method=method, error=error or f"http_{status}")
 
 
-def refusal_note(error: str) -> str:
-    """A line for the asker about a reply Slack refused to take."""
+NOT_A_READER = (
+    "I can't read that conversation because I'm not in it. Invite me with `/invite @summarizer` and ask "
+    "again (in a private channel or a DM, only its members can invite me)."
+)
+READING_METHODS = frozenset({"conversations.replies", "conversations.history"})
+
+
+def refusal_note(error: str, *, method: str = "") -> str:
+    """A line for the asker about a call Slack refused: reading the conversation (`method`
+    conversations.replies/history), or posting the reply there."""
+    if method in READING_METHODS and error in {"not_in_channel", "channel_not_found"}:
+        return NOT_A_READER
     return REFUSAL_NOTES.get(error, f"Slack refused my reply there ({error}).")

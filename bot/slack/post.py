@@ -30,19 +30,30 @@ from bot.slack.blocks import SlackMessage
 from bot.slack.calls import METADATA_EVENT, slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
 from bot.slack.live import LiveReply
+from bot.slack.respond import PrivateReplies, Responder
 
 log = logging.getLogger(__name__)
 
 GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
+# Refusals of a reply in the thread that a request with a response_url (a shortcut) answers privately.
+NOT_THERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
 
 class SlackPoster:
     """The worker's Slack side; `lock_ms` is how long a dead poster's lock outlives it (the job lease)."""
 
-    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis, *, lock_ms: int = 30_000) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        redis: aioredis.Redis,
+        *,
+        lock_ms: int = 30_000,
+        responder: Responder | None = None,
+    ) -> None:
         self.client = client
         self.redis = redis
         self.lock_ms = lock_ms
+        self.private = PrivateReplies(redis, responder or Responder(hosts=frozenset()), lock_ms=lock_ms)
         self._me: str | None = None
 
     async def bot_user_id(self) -> str | None:
@@ -58,12 +69,15 @@ class SlackPoster:
         """The job's reply, shown while it is written; off when an earlier run already started one (the
         finished reply completes that message)."""
         reply = LiveReply(self.client, self.redis, job)
-        if await self.redis.exists(keys.live(job.id)):
-            await reply.restart()
+        if job.private or await self.redis.exists(keys.live(job.id)):
+            await reply.restart()  # a private reply is sent whole, once
         return reply
 
     async def post_once(self, job: Job, messages: list[SlackMessage], *, live_ts: str | None = None) -> None:
-        """Post `messages` into the job's thread unless they were posted already (each part once).
+        """Post `messages` into the job's thread unless they were posted already (each part once); for a
+        private job (a command), or a shortcut's job that Slack refuses in the thread (the bot is not in
+        the conversation), send them to the asker through the request's response_url instead
+        (`bot.slack.respond`). A shortcut's "working" note is removed once its reply is in the thread.
 
         Only one worker posts for a job at a time (`bot.queue.lock`, renewed while its holder lives): if a
         slow worker's lease ran out and another took the job over, the loser raises PostInProgress and
@@ -73,6 +87,20 @@ class SlackPoster:
         an earlier run) is completed in place as the first part: its stream is stopped and the message
         updated with the finished blocks, so there is never a second message.
         """
+        if job.private:
+            await self.private.post_once(job, messages)
+            return
+        try:
+            await self._post_in_thread(job, messages, live_ts=live_ts)
+        except SlackRefused as exc:
+            if not job.response_url or exc.error not in NOT_THERE:
+                raise
+            log.info("job %s: %s in the thread; replying privately", job.id, exc.error)
+            await self.private.post_once(job, messages)
+            return
+        await self.private.clear_note(job)
+
+    async def _post_in_thread(self, job: Job, messages: list[SlackMessage], *, live_ts: str | None) -> None:
         done_key, trying_key = keys.posted(job.id), keys.posting(job.id)
         if await self.redis.exists(done_key):
             return
@@ -165,6 +193,8 @@ class SlackPoster:
         ends. Cosmetic: a failure is logged and ignored (an older workspace, a missing scope)."""
 
         async def update(text: str) -> None:
+            if job.private:  # no thread to show it in
+                return
             try:
                 await slack_call(
                     "assistant.threads.setStatus",
@@ -302,7 +332,16 @@ class SlackPoster:
 
     async def tell(self, job: Job, text: str) -> bool:
         """Say `text` to the person who asked, privately: an ephemeral note where they asked, else a direct
-        message. True if one of them got through (failures are logged, never raised)."""
+        message. True if one of them got through (failures are logged, never raised). A request with a
+        response_url (a command, a shortcut) is answered there, in place of its "working" note."""
+        if job.response_url:
+            try:
+                await self.private.responder.send(job.response_url, text=text, replace_original=True)
+                return True
+            except (SlackRefused, RetryLater) as exc:
+                log.info("job %s: no private note (%s)", job.id, exc)
+            if job.private:
+                return False
         if job.user:
             try:
                 await slack_call(

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from tests.fakes.http import FakeServer, Request, Response, json_response
 from tests.fakes.slack_blocks import SlackError, validate_blocks
 from tests.fakes.slack_people import PeopleMethods
+from tests.fakes.slack_responses import ResponseUrls
 from tests.fakes.slack_stream import StreamingMethods
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
@@ -121,7 +122,7 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
+class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -155,7 +156,7 @@ class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
         self._outside: dict[str, str] = {}  # channel → the error its member-only methods answer
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
-        self._responses: list[dict[str, Any]] = []
+        self._init_responses()
         self._init_streams()
         self._init_people()
 
@@ -171,11 +172,6 @@ class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
         """Every native status set in a thread (`assistant.threads.setStatus`), in order; "" clears it."""
         with self._lock:
             return list(self._statuses.get((channel, thread_ts), []))
-
-    def responses(self) -> list[dict[str, Any]]:
-        """What was posted to response URLs (`{self.url}/actions/…`), oldest first."""
-        with self._lock:
-            return copy.deepcopy(self._responses)
 
     def ephemerals(self) -> list[dict[str, Any]]:
         """Ephemeral messages posted (`channel`, `user`, `text`), oldest first."""
@@ -312,6 +308,13 @@ class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
                 found = [m for m in found if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts]
             return copy.deepcopy(found)
 
+    def message(self, channel: str, ts: str) -> dict[str, Any]:
+        """One message as Slack's payloads carry it (a thread's parent with reply_count and reply_users)."""
+        with self._lock:
+            found = self._find(channel, ts)
+            assert found is not None, f"no message {ts} in {channel}"
+            return self._render(channel, found, metadata=False)
+
     def all_messages(self) -> dict[str, list[dict[str, Any]]]:
         """Every channel's messages, oldest first."""
         with self._lock:
@@ -333,10 +336,8 @@ class FakeSlack(StreamingMethods, PeopleMethods, FakeServer):
             return self._api(request.path.removeprefix("/api/"), request)
         if request.path.startswith("/files-pri/"):
             return self._download(request)
-        if request.path.startswith("/actions/"):  # a response_url, as hooks.slack.com/actions/… serves it
-            with self._lock:
-                self._responses.append(json.loads(request.body or b"{}"))
-            return Response(200, {"Content-Type": "text/html"}, b"ok")
+        if request.path.startswith(("/actions/", "/commands/")):  # response_urls (hooks.slack.com)
+            return self._respond(request)
         return Response(404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_PAGE)
 
     def _reply(
