@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,12 +30,13 @@ from bot.queue.stream import Queue
 from bot.queue.threads import Shape, ThreadStore
 from bot.settings import ExtractLimits, FetchLimits
 from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
+from bot.slack.conversation import Conversation, Conversations
 from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
 from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
+from bot.slack.reading import SlackReader
 from bot.slack.render import plain_title, render_answer, render_summary
-from bot.slack.transcript import authors, transcript
 from bot.sources import load
 from bot.summary.engine import Engine
 from bot.summary.summarize import Progress
@@ -53,7 +55,7 @@ FORGOTTEN = (
     "I'll summarize it, then ask away."
 )
 SCANNED_FOLLOWUP = "That was a scanned PDF, which I can't go back to for follow-ups. Share it again instead."
-EMPTY_THREAD = "There's nothing in this thread for me to summarize yet."
+BY_TOPIC = "group the points by topic: start each point with its topic in bold, like *Launch:*"
 MAX_CITED = 20  # links to cited messages in one summary (one chat.getPermalink each)
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
@@ -70,8 +72,9 @@ class Pipeline:
     extract_limits: ExtractLimits
     slack_token: str | None
     threads: ThreadStore
+    reader: SlackReader
+    conversations: Conversations
     max_links: int = 3
-    thread_max_messages: int = 1000
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
@@ -81,7 +84,7 @@ class Pipeline:
                 await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
                 await self._finish(job, ok=None)
             elif job.kind == "message":  # someone reacted to it: summarize it in its own thread
-                message = await self.slack.message(job.channel, job.message_ts)
+                message = await self.reader.message(job.channel, job.message_ts)
                 if message is None:
                     log.info("job %s: the reacted message is gone", job.id)
                     await self._finish(job, ok=None)
@@ -115,7 +118,7 @@ class Pipeline:
         live = await self.slack.live(job)
         if job.kind == "followup":
             messages, ok = await self._guarded(job, self._followup(job, live))
-        elif job.kind == "conversation":
+        elif job.kind in {"conversation", "channel"}:
             messages, ok = await self._guarded(job, self._conversation(job, live))
         else:
             messages, ok = [], True
@@ -190,44 +193,39 @@ class Pipeline:
         return messages
 
     async def _conversation(self, job: Job, live: LiveReply) -> list[SlackMessage]:
-        """The thread's whole conversation summarized (by default as bullets: discussion, decisions, open
-        questions, action items), each point linking to the message it cites."""
+        """A thread's whole conversation, or a channel's catch-up, summarized (by default as bullets:
+        discussion, decisions, open questions, action items; a catch-up grouped by topic), each point
+        linking to the message it cites."""
         async with self.slack.status(job) as status:
-            await status("is reading the thread…")
-            doc, order = await self._transcript(job)
+            await status(
+                "is reading the thread…" if job.kind == "conversation" else "is reading the channel…"
+            )
+            found = await self._read_conversation(job)
+            doc = found.document
             await status(writing(doc))
             spec = job.spec if job.spec != SummarySpec() else SummarySpec(form="bullets")
-            live.titled("Summary of this thread")
+            if job.kind == "channel":
+                spec = replace(spec, style_notes=(*spec.style_notes, BY_TOPIC))
+            live.titled("Summary of this thread" if job.kind == "conversation" else doc.title or "Catch-up")
             summary = await self.engine.summarize(
                 doc, spec=spec, team=job.team, progress=both(status, live.task), live=live
             )
         cited = sorted({int(n) for p in summary.paragraphs for n in re.findall(r"\[(\d{1,4})\]", p)})
-        wanted = {str(n): order[n - 1] for n in cited[:MAX_CITED] if 0 < n <= len(order)}
-        links = await self.slack.permalinks(job.channel, list(wanted.values()))
+        wanted = {str(n): found.order[n - 1] for n in cited[:MAX_CITED] if 0 < n <= len(found.order)}
+        links = await self.reader.permalinks(job.channel, list(wanted.values()))
         refs = {n: links[ts] for n, ts in wanted.items() if ts in links}
         await self._keep(job, doc, summary)
         return render_summary(doc, summary, reply_id=job.id, refs=refs)
 
-    async def _transcript(self, job: Job) -> tuple[Document, tuple[str, ...]]:
-        """The job's thread as a numbered transcript with people's names, and the ts of each number."""
-        messages = await self.slack.thread_messages(job, limit=self.thread_max_messages)
-        me = await self.slack.bot_user_id()
-        names = await self.slack.names(job.team, authors(messages, bot_user_id=me))
-        asking = "" if job.source == "shortcut" else job.message_ts  # a shortcut is asked on the parent
-        found = transcript(messages, names=names, bot_user_id=me, asking=asking)
-        if not found.ts:
-            raise UserFacingError(EMPTY_THREAD)
-        people = sorted(found.people)
-        who = ", ".join(people[:4]) + (f" and {len(people) - 4} others" if len(people) > 4 else "")
-        doc = replace(found.document(), author=f"{len(found.ts)} messages from {who}")
-        if len(messages) >= self.thread_max_messages:
-            doc = replace(doc, notice=f"read the first {self.thread_max_messages:,} messages of the thread")
-        return doc, found.ts
+    async def _read_conversation(self, job: Job) -> Conversation:
+        if job.kind == "channel":
+            return await self.conversations.catch_up(job, now=datetime.now(UTC))
+        return await self.conversations.thread(job)
 
     async def _reload(self, source: Job) -> Document:
         """A thread's source whose document was not kept (expired, too big): loaded and extracted again."""
-        if source.kind == "conversation":
-            return (await self._transcript(source))[0]
+        if source.kind in {"conversation", "channel"}:
+            return (await self._read_conversation(source)).document
         try:
             return await load.document(await self._load(source), limits=self.extract_limits)
         except ScannedDocument:
@@ -273,7 +271,7 @@ class Pipeline:
         """The job itself, or for a bare mention in a thread, the parent message's links/files/text."""
         if job.kind != "thread":
             return [job]
-        parent = await self.slack.thread_parent(job)
+        parent = await self.reader.thread_parent(job)
         if parent is None:
             raise UserFacingError(PARENT_GONE)
         return jobs_for_parent(parent, job, max_links=self.max_links)

@@ -202,6 +202,16 @@ class Settings:
         doc="Reacting with this emoji (its name, with or without colons) to a message summarizes it in its "
         "thread, once, whoever reacts; empty or `off` turns the reaction trigger off.",
     )  # fmt: skip
+    catchup_max_hours: int = setting(
+        168, env="SUMMARIZER_CATCHUP_MAX_HOURS", kind="int", low=1, high=24 * 90, group=_FOLLOWUP,
+        doc="Longest window a channel catch-up reads (`/summarize this week`, `…last 30 days` are capped "
+        "to it), and how far back it looks for the asker's last message.",
+    )  # fmt: skip
+    catchup_max_messages: int = setting(
+        1000, env="SUMMARIZER_CATCHUP_MAX_MESSAGES", kind="int", low=10, high=20_000, group=_FOLLOWUP,
+        doc="Most messages a catch-up reads, thread replies included (the latest ones; the reply says "
+        "when it read only part of the window).",
+    )  # fmt: skip
     thread_max_messages: int = setting(
         1000, env="SUMMARIZER_THREAD_MAX_MESSAGES", kind="int", low=10, high=20_000, group=_FOLLOWUP,
         doc="Most messages of a thread read for \"summarize this thread\" (its first ones; a longer thread "

@@ -23,7 +23,9 @@ from bot.queue.limits import TokenBudget
 from bot.queue.stream import Queue
 from bot.queue.threads import ThreadStore
 from bot.settings import Settings
+from bot.slack.conversation import Conversations
 from bot.slack.post import SlackPoster
+from bot.slack.reading import SlackReader
 from bot.slack.respond import Responder
 from bot.sources.fetch import make_session
 from bot.summary.claude import Claude, make_claude
@@ -74,9 +76,11 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         max_input_words=settings.max_input_words,
         input_budget_tokens=settings.input_budget_tokens,
     )
+    client = slack_client(settings)
+    reader = SlackReader(client, redis)
     pipeline = Pipeline(
         slack=SlackPoster(
-            slack_client(settings),
+            client,
             redis,
             lock_ms=settings.job_lease_seconds * 1000,
             responder=Responder(hosts=settings.slack_hook_hosts),
@@ -90,8 +94,14 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         threads=ThreadStore(
             redis, ttl_seconds=settings.followup_days * 86400, max_bytes=settings.followup_max_bytes
         ),
+        reader=reader,
+        conversations=Conversations(
+            reader,
+            thread_max=settings.thread_max_messages,
+            max_messages=settings.catchup_max_messages,
+            max_hours=settings.catchup_max_hours,
+        ),
         max_links=settings.max_links_per_message,
-        thread_max_messages=settings.thread_max_messages,
     )
     worker = Worker(
         queue,

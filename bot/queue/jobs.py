@@ -1,6 +1,6 @@
-"""A job for one Slack message: one source to summarize (link, file, text, thread parent, the whole
-thread's conversation, or a message someone reacted to), a follow-up in a summarized thread (its `text`
-is what the person wrote), or one notice.
+"""A job for one Slack message or request: one source to summarize (link, file, text, thread parent, the
+whole thread's conversation, a channel's recent messages, or a message someone reacted to), a follow-up
+in a summarized thread (its `text` is what the person wrote), or one notice.
 
 The id is derived from (team, channel, message ts, source), so the same source in the same message
 always maps to the same job, whichever event or retry delivered it.
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from bot.models import SummarySpec
 
-JobKind = Literal["url", "file", "text", "thread", "conversation", "message", "followup", "notice"]
+JobKind = Literal["url", "file", "text", "thread", "conversation", "channel", "message", "followup", "notice"]
 
 
 def job_id(*, team: str, channel: str, ts: str, source: str) -> str:
@@ -65,6 +65,10 @@ class Job:
     # the reply goes in the thread, and there only if Slack refuses it in the thread (not a member).
     response_url: str | None = None
     private: bool = False
+    # A catch-up ("channel"): its window (`bot.instructions.window` code) and the conversation's name as
+    # the asker saw it ("general"), for the reply's title.
+    window: str | None = None
+    where: str | None = None
 
     def to_json(self) -> str:
         """Serialize for the queue. Inverse of `Job.from_json`."""

@@ -1,7 +1,9 @@
 """`/summarize` and the "Summarize" message shortcut, read: the jobs a request asks for. Pure.
 
 - `/summarize <link…> [instruction]` summarizes the links (up to `max_links`); `/summarize [instruction]
-  <pasted text>` the text; `/summarize help`, or too little to work on, gets the help text. The reply is
+  <pasted text>` the text; `/summarize` alone, a window (`since yesterday`, `last 4 hours`, `this
+  week`), a catch-up phrase (`catch me up`, `this channel`) or just an instruction (`in 5 bullets`)
+  catches the asker up on the channel; `/summarize help`, or chatter, gets the help text. The reply is
   private: it goes to the asker through the command's `response_url` (an ephemeral message with a
   *Share in channel* button), so it works in any conversation, the bot a member or not.
 - The shortcut on a message summarizes its links, files or text, or its whole thread when it has
@@ -22,9 +24,13 @@ from urllib.parse import urlsplit
 
 from bot.instructions import parse_request
 from bot.instructions.chatter import is_chatter
+from bot.instructions.conversation import CATCH_UP_MAX_WORDS, asks_for_catch_up
+from bot.instructions.window import Window, read_window
+from bot.models import SummarySpec
 from bot.queue.jobs import Job, job_id
 from bot.slack.intake import jobs_for_parent
 from bot.slack.markup import find_links, plain_text, without_links
+from bot.text import count_words
 
 COMMAND = "/summarize"
 SHORTCUT = "summarize_message"  # the message shortcut's callback_id (manifest.yml)
@@ -32,6 +38,8 @@ HOOKS_HOST = "hooks.slack.com"
 BARE_URL = re.compile(r"https?://[^\s<>|]+")
 COMMAND_HELP = (
     "*/summarize* — a summary only you can see, with a button to share it:\n"
+    "• `/summarize` — catch up on this channel since your last message (or `since yesterday`, "
+    "`last 4 hours`, `this week`; add how: `/summarize today in 5 bullets`);\n"
     "• `/summarize https://example.com/article` — a page, article or PDF link (add how you want it: "
     "`/summarize https://… in 3 bullets`);\n"
     "• `/summarize in 5 bullets: <pasted text>` — any text you paste;\n"
@@ -69,7 +77,7 @@ def jobs_for_command(
     url = payload.get("response_url")
     if not (team and channel and user and trigger and is_response_url(url, hosts)):
         return None
-    if text.lower() in {"", "help", "?", "-h", "--help"}:
+    if text.lower() in {"help", "?", "-h", "--help"}:
         return None
 
     def make(kind: Any, source: str, **fields: Any) -> Job:
@@ -93,7 +101,17 @@ def jobs_for_command(
         rest = BARE_URL.sub(" ", without_links(text))
         spec, _ = parse_request(plain_text(rest, bot_user_id=None))
         return [make("url", f"url:{link}", url=link, spec=spec) for link in links[:max_links]]
-    spec, content = parse_request(plain_text(text, bot_user_id=None))
+    window, rest = read_window(plain_text(text, bot_user_id=None))
+    spec, content = parse_request(rest)
+    short = count_words(rest) <= CATCH_UP_MAX_WORDS
+    if (
+        not text
+        or (short and (window is not None or asks_for_catch_up(rest)))
+        or (not content.strip() and spec != SummarySpec())
+    ):
+        code = (window or Window()).code
+        name = str(payload.get("channel_name") or "") or None
+        return [make("channel", f"channel:{code}", window=code, where=name, spec=spec)]
     if not content.strip() or is_chatter(content):
         return None
     return [make("text", "text", text=content, spec=spec)]

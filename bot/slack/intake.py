@@ -15,7 +15,9 @@ Rules (the README's "What it does" section mirrors them):
   line, which in a direct message lists the ways to use the bot;
 - a bare mention in a thread summarizes the thread's parent; a bare mention elsewhere gets the help line;
 - a mention in a thread asking for the conversation ("summarize this thread", "catch me up") summarizes
-  the whole thread: what was discussed, decisions, open questions and action items;
+  the whole thread: what was discussed, decisions, open questions and action items; outside a thread
+  (not in a DM), a short "catch me up", "what did I miss since yesterday?" or "summarize this channel"
+  is a catch-up of the channel, posted in the mention's thread;
 - in a thread the bot already summarized (`summarized_thread`), a reply addressed to it (a mention; in a
   DM any reply) is a follow-up about the same sources: a reshape or a question, answered by the worker;
   a link, a file or a long text there is a new request, and a bare mention or small talk gets a hint of
@@ -38,8 +40,9 @@ from typing import Any
 from bot.extract.kinds import SUPPORTED_FILE_TYPES_TEXT, is_supported_file
 from bot.instructions import parse_request
 from bot.instructions.chatter import is_chatter
-from bot.instructions.conversation import asks_for_conversation
+from bot.instructions.conversation import CATCH_UP_MAX_WORDS, asks_for_catch_up, asks_for_conversation
 from bot.instructions.followup import is_question
+from bot.instructions.window import Window, read_window
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, JobKind, SlackFile, job_id
 from bot.slack.markup import MENTION, find_links, plain_text, without_links
@@ -110,6 +113,12 @@ def jobs_for_event(event: Mapping[str, Any], ctx: EventContext) -> list[Job]:
     if in_thread and asks_for_conversation(typed):
         spec, _ = parse_request(typed)
         return [make("conversation", "conversation", spec=spec)]
+    if not in_thread and event.get("channel_type") != "im":
+        window, rest = read_window(typed)
+        if asks_for_catch_up(rest) or (window is not None and count_words(rest) <= CATCH_UP_MAX_WORDS // 2):
+            spec, _ = parse_request(rest)
+            code = (window or Window()).code
+            return [make("channel", f"channel:{code}", window=code, spec=spec)]
     if ctx.summarized_thread and in_thread:
         return [_followup(message, make, bot_user_id=ctx.bot_user_id)]
     spec, content = parse_request(plain_text(message.text, bot_user_id=ctx.bot_user_id))

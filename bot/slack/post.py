@@ -1,5 +1,6 @@
-"""The worker's Slack calls: idempotent posting into a thread, reaction swaps, lookups, and a private
-word with the asker when Slack refuses the reply in the thread.
+"""The worker's Slack posts: idempotent posting into a thread (or privately, `bot.slack.respond`),
+native status, reaction swaps, files.info, and a private word with the asker when Slack refuses the
+reply in the thread. Reading conversations is `bot.slack.reading`.
 
 Every call's failure is classified once (`bot.slack.failures`): transient ones become `RetryLater`
 (the job runs again after the lease), permanent ones `SlackRefused` (the job ends).
@@ -24,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import FilePermissionError, PostInProgress, RetryLater, SlackRefused, UserFacingError
 from bot.queue import keys
 from bot.queue.jobs import Job
-from bot.queue.keys import KEY_TTL, NAME_TTL
+from bot.queue.keys import KEY_TTL
 from bot.queue.lock import held
 from bot.slack.blocks import SlackMessage
 from bot.slack.calls import METADATA_EVENT, slack_call
@@ -54,16 +55,6 @@ class SlackPoster:
         self.redis = redis
         self.lock_ms = lock_ms
         self.private = PrivateReplies(redis, responder or Responder(hosts=frozenset()), lock_ms=lock_ms)
-        self._me: str | None = None
-
-    async def bot_user_id(self) -> str | None:
-        """This bot's own user id (auth.test, asked once)."""
-        if self._me is None:
-            try:
-                self._me = str((await slack_call("auth.test", self.client.auth_test())).get("user_id") or "")
-            except (SlackRefused, RetryLater):
-                return None
-        return self._me or None
 
     async def live(self, job: Job) -> LiveReply:
         """The job's reply, shown while it is written; off when an earlier run already started one (the
@@ -221,101 +212,6 @@ class SlackPoster:
                 error = exc.response.get("error")
                 if error not in QUIET_REACTION_ERRORS:
                     log.warning("reaction %s failed: %s", name, error)
-
-    async def message(self, channel: str, ts: str) -> dict[str, Any] | None:
-        """The message `ts` in `channel` (a thread's parent or one of its replies), or None if it is gone."""
-        cursor: str | None = None
-        for _ in range(20):  # at most 20 pages of 200: a reply deep in a very long thread is not searched
-            try:
-                response = await slack_call(
-                    "conversations.replies",
-                    self.client.conversations_replies(channel=channel, ts=ts, limit=200, cursor=cursor),
-                )
-            except SlackRefused as exc:
-                if exc.error in {"thread_not_found", "message_not_found"}:
-                    return None
-                raise
-            for message in response.get("messages") or []:
-                if message.get("ts") == ts:
-                    found: dict[str, Any] = message
-                    return found
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return None
-        return None
-
-    async def thread_parent(self, job: Job) -> dict[str, Any] | None:
-        """The parent message of the thread the job came from, or None if it is gone."""
-        try:
-            response = await slack_call(
-                "conversations.replies",
-                self.client.conversations_replies(channel=job.channel, ts=job.thread_ts, limit=1),
-            )
-        except SlackRefused as exc:
-            if exc.error in {"thread_not_found", "message_not_found"}:
-                return None
-            raise
-        messages = response.get("messages") or []
-        return messages[0] if messages else None
-
-    async def thread_messages(self, job: Job, *, limit: int) -> list[dict[str, Any]]:
-        """The messages of the job's thread, parent first, at most `limit`, read page by page (200 a page;
-        429s are waited out by the client)."""
-        found: list[dict[str, Any]] = []
-        cursor: str | None = None
-        while len(found) < limit:
-            response = await slack_call(
-                "conversations.replies",
-                self.client.conversations_replies(
-                    channel=job.channel,
-                    ts=job.thread_ts,
-                    limit=min(200, limit - len(found) + 1),
-                    cursor=cursor,
-                ),
-            )
-            page = response.get("messages") or []
-            found.extend(m for m in page if not found or m.get("ts") != found[0].get("ts"))
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor or not page:
-                break
-        return found[:limit]
-
-    async def names(self, team: str, users: set[str]) -> dict[str, str]:
-        """How each member is named in Slack (display name, else real name), looked up once and cached for
-        a day; a member users.info does not know keeps the id."""
-        names: dict[str, str] = {}
-        for user in sorted(users):
-            key = keys.user_name(team=team, user=user)
-            cached = await self.redis.get(key)
-            if cached is not None:
-                names[user] = cached.decode() if isinstance(cached, bytes) else str(cached)
-                continue
-            try:
-                info = await slack_call("users.info", self.client.users_info(user=user))
-            except SlackRefused:
-                names[user] = user
-                continue
-            member = info.get("user") or {}
-            profile = member.get("profile") or {}
-            names[user] = str(
-                profile.get("display_name") or member.get("real_name") or member.get("name") or user
-            )
-            await self.redis.set(key, names[user], ex=NAME_TTL)
-        return names
-
-    async def permalinks(self, channel: str, timestamps: list[str]) -> dict[str, str]:
-        """Links to these messages (chat.getPermalink); a message that cannot be linked is left out."""
-        links: dict[str, str] = {}
-        for ts in timestamps:
-            try:
-                response = await slack_call(
-                    "chat.getPermalink", self.client.chat_getPermalink(channel=channel, message_ts=ts)
-                )
-            except SlackRefused:
-                continue
-            if response.get("permalink"):
-                links[ts] = str(response["permalink"])
-        return links
 
     async def file_info(self, file_id: str) -> dict[str, Any]:
         """files.info's file object. Raises UserFacingError when Slack will not give it (gone, no scope)."""

@@ -25,6 +25,7 @@ from bot.slack.blocks import (
     section,
     shorten,
 )
+from bot.slack.transcript import THREAD_LABEL
 from bot.summary.clean import sentence_spans
 from bot.summary.footer import footer_text
 
@@ -92,7 +93,9 @@ def _header_text(doc: Document) -> str:
     byline of what is known: site name, author, date (and the file name when a title replaced it)."""
     if doc.origin == "conversation":
         people = escape(" ".join((doc.author or "").split()))[:300]
-        return f"*Summary of this thread*\n{people}" if people else "*Summary of this thread*"
+        name = "Summary of this thread" if doc.label == THREAD_LABEL else (doc.title or "Catch-up")
+        title = f"*{escape(shorten(name, TITLE_LIMIT)).replace('*', '')}*"
+        return f"{title}\n{people}" if people else title
     if doc.origin == "pasted":
         return "*Summary of your text*"
     if doc.url:

@@ -26,10 +26,8 @@ class Transcript:
     ts: tuple[str, ...]
     people: frozenset[str]
 
-    def document(self, *, title: str = "Thread") -> Document:
-        return Document(
-            text=self.text, kind="conversation", label=THREAD_LABEL, origin="conversation", title=title
-        )
+    def document(self, *, title: str = "Thread", label: str = THREAD_LABEL) -> Document:
+        return Document(text=self.text, kind="conversation", label=label, origin="conversation", title=title)
 
 
 def authors(messages: Sequence[Mapping[str, Any]], *, bot_user_id: str | None) -> set[str]:
@@ -47,12 +45,15 @@ def transcript(
     names: Mapping[str, str],
     bot_user_id: str | None,
     asking: str = "",
+    threaded: bool = False,
 ) -> Transcript:
     """The thread's messages as numbered lines, in order, without this bot's own replies and without the
-    message that asks for the summary (`asking`, its ts)."""
+    message that asks for the summary (`asking`, its ts). `threaded` (a channel's messages, each
+    followed by its thread's replies): a reply says which message it answers, "(reply to [3])"."""
     lines: list[str] = []
     order: list[str] = []
     people: set[str] = set()
+    numbers: dict[str, int] = {}
     for message in messages:
         if (bot_user_id and message.get("user") == bot_user_id) or message.get("ts") == asking:
             continue
@@ -69,7 +70,10 @@ def transcript(
         name = _author(message, names)
         people.add(name)
         order.append(str(message.get("ts") or ""))
-        lines.append(f"[{len(order)}] {name}: {' '.join(text.split())}")
+        numbers[order[-1]] = len(order)
+        parent = numbers.get(str(message.get("thread_ts") or "")) if threaded else None
+        reply = f"(reply to [{parent}]) " if parent and parent != len(order) else ""
+        lines.append(f"[{len(order)}] {name}: {reply}{' '.join(text.split())}")
     return Transcript(text="\n\n".join(lines), ts=tuple(order), people=frozenset(people))
 
 

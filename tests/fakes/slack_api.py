@@ -62,6 +62,7 @@ class _Failure:
     retry_after: int | None
     error: str
     times: int
+    after: int = 0  # calls of `method` to answer normally first
 
 
 def _truthy(value: Any) -> bool:
@@ -118,6 +119,7 @@ MEMBER_METHODS = frozenset(
         "reactions.add",
         "reactions.remove",
         "conversations.replies",
+        "conversations.history",
     }
 )
 
@@ -218,13 +220,15 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, FakeServer):
         retry_after: int | None = 1,
         times: int = 1,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Fail the next `times` calls of `method`: 429 + Retry-After, 5xx internal_error, 200 + `error`."""
+        """Fail the next `times` calls of `method` (after answering `after` of them normally): 429 +
+        Retry-After, 5xx internal_error, or 200 + `error`."""
         if status == 200 and error is None:
             raise ValueError("a 200 failure needs error=")
         default = "ratelimited" if status == 429 else "internal_error"
         with self._lock:
-            self._failures.append(_Failure(method, status, retry_after, error or default, times))
+            self._failures.append(_Failure(method, status, retry_after, error or default, times, after))
 
     def redirect_files_to(self, base_url: str | None) -> None:
         """Answer file GETs with a 302 to the same path on `base_url` (None turns this off)."""
@@ -371,6 +375,9 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, FakeServer):
             if token != (self.app_token if method == APP_TOKEN_METHOD else self.bot_token):
                 return self._reply({"ok": False, "error": "invalid_auth"})
             failure = next((f for f in self._failures if f.method == method and f.times > 0), None)
+            if failure is not None and failure.after > 0:
+                failure.after -= 1
+                failure = None
             if failure is not None:
                 failure.times -= 1
                 retry = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}

@@ -1,8 +1,10 @@
 """People and links for the fake Web API: `users.info` (from users added by the test, with Slack's
-profile shape) and `chat.getPermalink`. Mixed into `FakeSlack`, whose lock is held when these run."""
+profile shape and time zone), `chat.getPermalink`, and a channel's history (`conversations.history`,
+paged with cursors). Mixed into `FakeSlack`, whose lock is held when these run."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import threading
 from typing import Any
@@ -11,7 +13,7 @@ from tests.fakes.slack_blocks import SlackError
 
 
 class PeopleMethods:
-    """Users and permalinks; `FakeSlack` provides `_find` and the team id."""
+    """Users, permalinks and history; `FakeSlack` provides the message store and the team id."""
 
     team_id: str
     _lock: threading.RLock
@@ -22,8 +24,23 @@ class PeopleMethods:
     def _find(self, channel: str, ts: str) -> dict[str, Any] | None:
         raise NotImplementedError
 
-    def add_user(self, user_id: str, real_name: str, *, display_name: str = "", is_bot: bool = False) -> None:
-        """A member `users.info` knows (display name as set in the profile; "" when unset)."""
+    def _sorted(self, channel: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _render(self, channel: str, message: dict[str, Any], *, metadata: bool) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def add_user(
+        self,
+        user_id: str,
+        real_name: str,
+        *,
+        display_name: str = "",
+        is_bot: bool = False,
+        tz_offset: int = 0,
+    ) -> None:
+        """A member `users.info` knows (display name as set in the profile; "" when unset; `tz_offset`:
+        their time zone, seconds from UTC)."""
         with self._lock:
             self._users[user_id] = {
                 "id": user_id,
@@ -32,6 +49,8 @@ class PeopleMethods:
                 "real_name": real_name,
                 "is_bot": is_bot,
                 "deleted": False,
+                "tz": "Etc/Fake",
+                "tz_offset": tz_offset,
                 "profile": {"real_name": real_name, "display_name": display_name, "team": self.team_id},
             }
 
@@ -51,3 +70,40 @@ class PeopleMethods:
         if thread and thread != ts:
             link += f"?thread_ts={thread}&cid={channel}"
         return {"channel": channel, "permalink": link}
+
+    def _m_conversations_history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A channel's top-level messages (and replies also sent to the channel), newest first, between
+        `oldest` and `latest` (exclusive unless `inclusive`), `limit` a page (default 100, at most 999),
+        with a `next_cursor` while there are more."""
+        channel = str(body.get("channel") or "")
+        if not channel:
+            raise SlackError("channel_not_found")
+        inclusive = str(body.get("inclusive") or "").lower() in {"1", "true"}
+        oldest = float(body.get("oldest") or 0)
+        latest = float(body.get("latest") or "inf")
+
+        def inside(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        top = [
+            m
+            for m in reversed(self._sorted(channel))
+            if (m.get("thread_ts") in {None, m["ts"]} or m.get("subtype") == "thread_broadcast")
+            and inside(float(m["ts"]))
+        ]
+        limit = max(1, min(int(body.get("limit") or 100), 999))
+        start, cursor = 0, str(body.get("cursor") or "")
+        if cursor:
+            try:
+                before = base64.b64decode(cursor).decode().removeprefix("next_ts:")
+            except ValueError:
+                raise SlackError("invalid_cursor") from None
+            start = next((i for i, m in enumerate(top) if m["ts"] == before), len(top))
+        page, rest = top[start : start + limit], top[start + limit :]
+        cursor = base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode() if rest else ""
+        return {
+            "messages": [self._render(channel, m, metadata=False) for m in page],
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": cursor},
+        }

@@ -52,9 +52,39 @@ def test_links_with_an_instruction_become_private_jobs_keyed_by_the_trigger() ->
     assert bare is not None and [j.url for j in bare] == ["https://example.com/b"]
 
 
-@pytest.mark.parametrize("text", ["", "help", "  HELP ", "hi", "?"])
+@pytest.mark.parametrize("text", ["help", "  HELP ", "hi", "?", "thanks!"])
 def test_help_and_chatter_get_the_help_text(text: str) -> None:
     assert jobs_for_command(command(text), max_links=3, hosts=HOSTS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "window", "bullets"),
+    [
+        ("", "default", None),
+        ("since yesterday", "yesterday", None),
+        ("last 4 hours in 5 bullets", "hours:4", 5),
+        ("in 3 bullets", "default", 3),
+        ("catch me up", "default", None),
+        ("this channel, this week", "week", None),
+    ],
+)
+def test_a_window_an_instruction_or_nothing_is_a_catch_up(
+    text: str, window: str, bullets: int | None
+) -> None:
+    """The channel's recent messages, privately, titled with the channel's name."""
+    jobs = jobs_for_command(command(text), max_links=3, hosts=HOSTS)
+    assert jobs is not None and len(jobs) == 1
+    job = jobs[0]
+    assert (job.kind, job.window, job.where, job.private, job.spec.bullets) == (
+        "channel", window, "random", True, bullets,
+    )  # fmt: skip
+
+
+def test_pasted_text_that_mentions_a_day_is_still_text() -> None:
+    """A window word inside pasted text does not make it a catch-up."""
+    text = "The council met yesterday and approved the plan after a long debate about routes. " * 3
+    jobs = jobs_for_command(command(text), max_links=3, hosts=HOSTS)
+    assert jobs is not None and jobs[0].kind == "text"
 
 
 def test_pasted_text_with_an_instruction_is_a_text_job() -> None:

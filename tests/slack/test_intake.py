@@ -271,3 +271,30 @@ def test_reactions_that_make_no_job(change: dict[str, Any], emoji: str) -> None:
     """Reactions off, the bot's own, ones on files, and malformed events make no job."""
     event = reaction_event() | {"reaction": "memo"} | change
     assert job_for_reaction(event, team="T1", emoji=emoji, bot_user_id="U0BOT") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("<@U0BOT> catch me up", "default"),
+        ("<@U0BOT> what did I miss since yesterday?", "yesterday"),
+        ("<@U0BOT> summarize this channel, last 4 hours", "hours:4"),
+        ("<@U0BOT> recap today", "today"),
+    ],
+)
+def test_a_catch_up_asked_in_a_channel_is_a_channel_job_in_the_mentions_thread(
+    text: str, window: str
+) -> None:
+    jobs = jobs_for_event(msg(text), CTX)
+    assert [(j.kind, j.window, j.thread_ts, j.private) for j in jobs] == [
+        ("channel", window, "1.000100", False)
+    ]
+
+
+def test_a_catch_up_phrase_in_a_dm_or_inside_pasted_text_is_not_a_catch_up() -> None:
+    assert [j.kind for j in jobs_for_event(msg("<@U0BOT> catch me up", channel_type="im"), CTX)] == ["notice"]
+    text = (
+        "<@U0BOT> "
+        + "Here is what happened today at the council meeting, where members debated the plan. " * 3
+    )
+    assert [j.kind for j in jobs_for_event(msg(text), CTX)] == ["text"]
