@@ -2,7 +2,8 @@
 or, where Slack refuses a stream (an older workspace or client, a method not allowed), one posted message
 edited at a steady pace. Either way there is one message, whose ts is recorded in Redis at once, so that
 posting the finished reply (`SlackPoster.post_once`) completes that very message with `chat.update`, in
-this run or in the re-run after a crash: never a second message, never a stuck "streaming" pill.
+this run or in the re-run after a crash: never a second message, never a stuck "streaming" pill. A live
+message whose ts cannot be recorded (Redis is away) is deleted again at once, for the same reason.
 
 Appends are buffered (at least `BUFFER_CHARS` characters or `FLUSH_SECONDS` apart, and only whole words,
 so that "@channel" is never split across two appends) to stay within the rate tiers: start and stop are
@@ -12,6 +13,7 @@ text is cosmetic: any failure turns it off, and the finished reply is posted as 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -153,9 +155,25 @@ class LiveReply:
             log.info("job %s: Slack refused a stream (%s); posting and editing instead", job.id, exc.error)
             response = await slack_call("chat.postMessage", self._post(text or "…"))
             self.mode = "editing"
-        self.ts = str(response["ts"])
-        self._shown = text
-        await self.redis.set(keys.live(job.id), self.ts, ex=KEY_TTL)
+        ts = str(response["ts"])
+        try:
+            await self.redis.set(keys.live(job.id), ts, ex=KEY_TTL)
+        except RedisError:
+            await self._withdraw(ts)
+            raise
+        self.ts, self._shown = ts, text
+
+    async def _withdraw(self, ts: str) -> None:
+        """Remove a live message whose ts could not be recorded: a re-run could not find it to complete
+        it, and the finished reply would be a second message."""
+        log.info("job %s: could not record the live message; withdrawing it", self.job.id)
+        with contextlib.suppress(SlackRefused, RetryLater):
+            if self.mode == "streaming":
+                await slack_call(
+                    "chat.stopStream", self.client.chat_stopStream(channel=self.job.channel, ts=ts)
+                )
+        with contextlib.suppress(SlackRefused, RetryLater):
+            await slack_call("chat.delete", self.client.chat_delete(channel=self.job.channel, ts=ts))
 
     def _append(self, chunk: str, *, extra: list[dict[str, str]] | None = None) -> Any:
         chunks = [*([{"type": "markdown_text", "text": chunk}] if chunk else []), *(extra or [])]

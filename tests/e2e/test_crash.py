@@ -14,11 +14,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import PostInProgress
 from bot.queue.jobs import Job
 from bot.slack.blocks import SlackMessage
+from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import BOT_TOKEN, Harness, mention_event, wait_for, worker_process
+from tests.redis_server import RedisServer
 
 
 @pytest.mark.slow
@@ -145,3 +147,35 @@ def test_a_worker_killed_while_posting_frees_the_job_within_a_lease(bot: Harness
         wait_for(lambda: len(slack.calls("chat.update")) >= 2, timeout=60)
     assert time.monotonic() - started < 30  # the old fixed 120 s lock held the reply back two minutes
     assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+
+
+async def test_a_live_message_whose_ts_cannot_be_recorded_is_withdrawn(
+    slack: FakeSlack, own_redis: RedisServer
+) -> None:
+    """Redis is away when the stream starts: the message is deleted again at once (a re-run could not
+    find it to finish it), live text is off, and the finished reply is later posted as the only one."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(own_redis.url)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(
+        id="live-1",
+        kind="text",
+        team="T",
+        channel="C1",
+        message_ts=parent,
+        thread_ts=parent,
+        user="U1",
+        source="text",
+        text="x",
+    )
+    live = LiveReply(client, redis, job)
+    own_redis.stop()
+    await live.text("The council approved the transit plan on Tuesday ")
+    assert slack.calls("chat.startStream") and slack.calls("chat.delete")
+    assert (live.mode, live.ts) == ("off", None)
+    assert slack.bot_replies("C1", parent) == []
+    own_redis.start(appendonly=True)
+    await SlackPoster(client, redis).post_once(job, [MESSAGE], live_ts=live.ts)
+    (reply,) = slack.bot_replies("C1", parent)
+    assert reply["text"] == "summary"
+    await redis.aclose()
