@@ -30,6 +30,8 @@ from bot.queue.stream import Queue
 from bot.queue.threads import Shape, ThreadStore
 from bot.settings import ExtractLimits, FetchLimits
 from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
+from bot.slack.canvas import Canvases
+from bot.slack.canvas_text import canvas_markdown, canvas_title, render_canvas_reply
 from bot.slack.conversation import Conversation, Conversations
 from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
@@ -75,6 +77,7 @@ class Pipeline:
     reader: SlackReader
     conversations: Conversations
     max_links: int = 3
+    canvases: Canvases | None = None
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
@@ -162,7 +165,19 @@ class Pipeline:
         """The summary of one source, remembered for follow-ups in the thread."""
         doc, summary = await self._summarize(job, source, live)
         await self._keep(source, doc, summary)
-        return render_summary(doc, summary, reply_id=job.id)
+        return await self._rendered(job, source.id, doc, summary)
+
+    async def _rendered(
+        self, job: Job, source_id: str, doc: Document, summary: Summary, refs: dict[str, str] | None = None
+    ) -> list[SlackMessage]:
+        """The reply's messages: a long summary in a channel goes in a canvas with a short reply leading
+        to it (where Slack allows canvases), any other as one or more messages."""
+        if self.canvases is not None and self.canvases.wanted(job, summary):
+            markdown = canvas_markdown(doc, summary, refs=refs)
+            url = await self.canvases.publish(job, source_id, title=canvas_title(doc), markdown=markdown)
+            if url:
+                return render_canvas_reply(doc, summary, canvas_url=url, reply_id=job.id)
+        return render_summary(doc, summary, reply_id=job.id, refs=refs)
 
     async def _followup(self, job: Job, live: LiveReply) -> list[SlackMessage]:
         """A reply in a summarized thread: the same sources reshaped, or an answer from them."""
@@ -189,7 +204,7 @@ class Pipeline:
                     doc, spec=ask.spec, team=job.team, progress=status, live=shown
                 )
             await self._keep(source.job, doc, summary)
-            messages.extend(render_summary(doc, summary, reply_id=job.id))
+            messages.extend(await self._rendered(job, source.job.id, doc, summary))
         return messages
 
     async def _conversation(self, job: Job, live: LiveReply) -> list[SlackMessage]:
@@ -215,7 +230,7 @@ class Pipeline:
         links = await self.reader.permalinks(job.channel, list(wanted.values()))
         refs = {n: links[ts] for n, ts in wanted.items() if ts in links}
         await self._keep(job, doc, summary)
-        return render_summary(doc, summary, reply_id=job.id, refs=refs)
+        return await self._rendered(job, job.id, doc, summary, refs)
 
     async def _read_conversation(self, job: Job) -> Conversation:
         if job.kind == "channel":

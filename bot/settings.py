@@ -202,6 +202,11 @@ class Settings:
         doc="Reacting with this emoji (its name, with or without colons) to a message summarizes it in its "
         "thread, once, whoever reacts; empty or `off` turns the reaction trigger off.",
     )  # fmt: skip
+    canvas_words: int = setting(
+        600, env="SUMMARIZER_CANVAS_WORDS", kind="int", low=0, high=100_000, group=_FOLLOWUP,
+        doc="A summary of at least this many words, in a channel, is posted as a Slack canvas with a short "
+        "reply leading to it (where the workspace allows canvases; else as messages). 0 turns canvases off.",
+    )  # fmt: skip
     catchup_max_hours: int = setting(
         168, env="SUMMARIZER_CATCHUP_MAX_HOURS", kind="int", low=1, high=24 * 90, group=_FOLLOWUP,
         doc="Longest window a channel catch-up reads (`/summarize this week`, `…last 30 days` are capped "

@@ -23,6 +23,7 @@ from bot.queue.limits import TokenBudget
 from bot.queue.stream import Queue
 from bot.queue.threads import ThreadStore
 from bot.settings import Settings
+from bot.slack.canvas import Canvases
 from bot.slack.conversation import Conversations
 from bot.slack.post import SlackPoster
 from bot.slack.reading import SlackReader
@@ -102,6 +103,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
             max_hours=settings.catchup_max_hours,
         ),
         max_links=settings.max_links_per_message,
+        canvases=Canvases(client, redis, min_words=settings.canvas_words),
     )
     worker = Worker(
         queue,

@@ -17,6 +17,7 @@
 | `summarizer:job:<id>:private`                   | string  | `SHARE_TTL` (a day)     | worker; web reads   |
 | `summarizer:job:<id>:responded`                 | set     | `KEY_TTL`               | worker, privately   |
 | `summarizer:hook:<sha256 of response_url>`      | string  | `HOOK_TTL` (30 minutes) | worker              |
+| `summarizer:job:<id>:canvas:<source id>`        | hash    | `KEY_TTL`               | worker: its canvas  |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -116,3 +117,8 @@ def hook(url_digest: str) -> str:
     """Set by the first job to answer through a response_url: it replaced the "working" note, so the
     request's other jobs add their replies below."""
     return f"summarizer:hook:{url_digest}"
+
+
+def canvas(job_id: str, source_id: str) -> str:
+    """The canvas made for one source of a job (`id`, then `url` once shared): a re-run reuses it."""
+    return f"{job(job_id)}:canvas:{source_id}"

@@ -62,7 +62,11 @@ def escape(text: str) -> str:
     As defence in depth the bare words "@channel", "@here" and "@everyone" get a word joiner after the
     "@" ("@\u2060channel"), which reads the same but can never become a mention, even with `link_names`.
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return defuse_pings(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def defuse_pings(text: str) -> str:
+    """`text` with "@channel", "@here" and "@everyone" made inert (a word joiner after the "@")."""
     return _PINGS.sub("@\u2060\\1", text)
 
 

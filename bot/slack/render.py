@@ -43,7 +43,7 @@ def render_summary(
     bulleted list ("• item" lines, as many per section as fit), a footer with the final counts, and (with
     a `reply_id`) the reshape and feedback buttons under it all. `refs` turns the model's "[12]" markers
     into links to the messages they cite (a thread's conversation)."""
-    header = section(_header_text(doc))
+    header = section(header_text(doc))
     if summary.form == "bullets":
         texts = _bullet_sections(summary.paragraphs)
     else:
@@ -88,7 +88,7 @@ def _linked(text: str, refs: Mapping[str, str]) -> str:
     return linked if len(linked) <= SECTION_LIMIT else text
 
 
-def _header_text(doc: Document) -> str:
+def header_text(doc: Document) -> str:
     """The linked title (links), the title or file name (files), or "Summary of your text", with a
     byline of what is known: site name, author, date (and the file name when a title replaced it)."""
     if doc.origin == "conversation":

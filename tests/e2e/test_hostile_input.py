@@ -85,7 +85,9 @@ def test_page_title_cannot_ping(bot: Harness, slack: FakeSlack, web: FakeWeb) ->
 def test_a_very_long_summary_is_split_and_accepted(
     bot: Harness, slack: FakeSlack, claude: FakeAnthropic
 ) -> None:
-    """A 15,000-word answer is split over several valid messages; Slack rejects none of them."""
+    """Where canvases are off, a 15,000-word answer is split over several valid messages; Slack rejects
+    none of them."""
+    slack.disable_canvases()
     paragraph = " ".join(f"Sentence number {i} says something about the plan." for i in range(60))
     long_answer = "\n\n".join([paragraph] * 30)
     claude.script(long_answer, long_answer)  # the contract asks once more: answer long again
@@ -98,6 +100,7 @@ def test_a_very_long_summary_is_split_and_accepted(
     assert all(len(r["blocks"]) <= 50 for r in replies)
     assert len(slack.calls("chat.startStream")) == 1  # the first part is the live message, finished in place
     assert len(slack.calls("chat.postMessage")) == len(replies) - 1
+    assert len(slack.calls("canvases.create")) == 1 and slack.canvases() == {}  # tried, refused
 
 
 def test_secrets_never_reach_the_logs(

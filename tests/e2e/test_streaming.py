@@ -128,7 +128,8 @@ def test_a_worker_killed_mid_stream_leaves_one_finished_message(
     bot.send(event)
     bot.wait_queued(1)
     with worker_process(bot, lease=2) as victim:
-        wait_for(lambda: slack.calls("chat.startStream"), timeout=60)
+        # killed once the stream has started and its ts is recorded (not in the instant between the two)
+        wait_for(lambda: list(bot.redis.scan_iter("summarizer:job:*:live")), timeout=60)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
     (partial,) = slack.bot_replies(event["channel"], event["ts"])

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from tests.fakes.http import FakeServer, Request, Response, json_response
 from tests.fakes.slack_blocks import SlackError, validate_blocks
+from tests.fakes.slack_canvases import CanvasMethods
 from tests.fakes.slack_people import PeopleMethods
 from tests.fakes.slack_responses import ResponseUrls
 from tests.fakes.slack_stream import StreamingMethods
@@ -124,7 +125,7 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, FakeServer):
+class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -159,6 +160,7 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, FakeServer):
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
         self._init_responses()
+        self._init_canvases()
         self._init_streams()
         self._init_people()
 
