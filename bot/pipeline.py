@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
 from bot.instructions.followup import read_followup
 from bot.models import Document, Summary, SummarySpec
+from bot.queue.gists import Gists
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
 from bot.queue.threads import Shape, ThreadStore
@@ -33,6 +34,7 @@ from bot.slack.blocks import DONE, FAILED, WORKING, SlackMessage, render_notice
 from bot.slack.canvas import Canvases
 from bot.slack.canvas_text import canvas_markdown, canvas_title, render_canvas_reply
 from bot.slack.conversation import Conversation, Conversations
+from bot.slack.digest import DISABLED, Digests, schedule_name
 from bot.slack.failures import refusal_note
 from bot.slack.intake import jobs_for_parent
 from bot.slack.live import LiveReply
@@ -40,6 +42,7 @@ from bot.slack.post import SlackPoster
 from bot.slack.reading import SlackReader
 from bot.slack.render import plain_title, render_answer, render_summary
 from bot.sources import load
+from bot.summary.clean import split_sentences
 from bot.summary.engine import Engine
 from bot.summary.summarize import Progress
 from bot.worker import GiveUp
@@ -59,6 +62,7 @@ FORGOTTEN = (
 SCANNED_FOLLOWUP = "That was a scanned PDF, which I can't go back to for follow-ups. Share it again instead."
 BY_TOPIC = "group the points by topic: start each point with its topic in bold, like *Launch:*"
 MAX_CITED = 20  # links to cited messages in one summary (one chat.getPermalink each)
+GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})  # a digest's channel, for good
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
 
@@ -78,6 +82,8 @@ class Pipeline:
     conversations: Conversations
     max_links: int = 3
     canvases: Canvases | None = None
+    digests: Digests | None = None
+    gists: Gists | None = None
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
@@ -86,6 +92,8 @@ class Pipeline:
             if job.kind == "notice":
                 await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
                 await self._finish(job, ok=None)
+            elif job.kind in {"schedule", "digest"}:
+                await self._digest(job)
             elif job.kind == "message":  # someone reacted to it: summarize it in its own thread
                 message = await self.reader.message(job.channel, job.message_ts)
                 if message is None:
@@ -100,6 +108,42 @@ class Pipeline:
                 await self._finish(job, ok=ok)
         except SlackRefused as exc:
             await self._refused(job, exc)
+
+    async def gist(self, url: str, team: str, make: bool) -> tuple[str, str] | None:
+        """A link's (title, one-line gist): kept from a summary of the last days, or (with `make`) read and
+        summarized in one sentence now; None when there is none (or the link cannot be read)."""
+        if self.gists is None:
+            return None
+        kept = await self.gists.get(url)
+        if kept is not None or not make:
+            return kept
+        try:
+            doc = await load.document(
+                await load.link(self.http, url, limits=self.fetch_limits), limits=self.extract_limits
+            )
+            summary = await self.engine.summarize(doc, spec=SummarySpec(sentences=1), team=team)
+        except (UserFacingError, ScannedDocument):
+            return None
+        return await self._keep_gist(url, doc, summary)
+
+    async def _digest(self, job: Job) -> None:
+        """`/summarize digest …` answered privately, or a channel's digest posted (nothing if nobody wrote).
+        A digest for a channel the bot can no longer read ends its schedule."""
+        if job.kind == "schedule":
+            line = await self.digests.configure(job, now=datetime.now(UTC)) if self.digests else DISABLED
+            await self.slack.post_once(job, [render_notice(line, emoji="calendar")])
+        elif self.digests is not None:
+            try:
+                messages = await self.digests.build(job)
+            except SlackRefused as exc:
+                if exc.error not in GONE:
+                    raise
+                log.warning("digest for %s: %s; its schedule ends", job.channel, exc.error)
+                await self.digests.schedules.remove(schedule_name(job.team, job.channel))
+                messages = []
+            if messages:
+                await self.slack.post_once(job, messages)
+        await self._finish(job, ok=None)
 
     async def give_up(self, job: Job, reason: GiveUp) -> None:
         """Tell the user the job will not be finished, and mark the message ❌."""
@@ -165,6 +209,8 @@ class Pipeline:
         """The summary of one source, remembered for follow-ups in the thread."""
         doc, summary = await self._summarize(job, source, live)
         await self._keep(source, doc, summary)
+        if source.kind == "url" and source.url:
+            await self._keep_gist(source.url, doc, summary)
         return await self._rendered(job, source.id, doc, summary)
 
     async def _rendered(
@@ -259,6 +305,18 @@ class Pipeline:
             log.warning(
                 "job %s: could not keep the source for follow-ups (%s)", source.id, type(exc).__name__
             )
+
+    async def _keep_gist(self, url: str, doc: Document, summary: Summary) -> tuple[str, str] | None:
+        """Keep the link's title and the summary's first sentence for digests (cosmetic, as `_keep`)."""
+        sentences = split_sentences(summary.paragraphs[0]) if summary.paragraphs else []
+        if self.gists is None or not sentences:
+            return None
+        title, gist = plain_title(doc), sentences[0].lstrip("•- ").strip()
+        try:
+            await self.gists.put(url, title=title, gist=gist)
+        except RedisError as exc:
+            log.warning("could not keep a link's gist (%s)", type(exc).__name__)
+        return title, gist
 
     async def _summarize(self, job: Job, source: Job, live: LiveReply | None) -> tuple[Document, Summary]:
         """Load, extract and summarize one source, with Slack's native status saying what is going on."""

@@ -207,6 +207,16 @@ class Settings:
         doc="A summary of at least this many words, in a channel, is posted as a Slack canvas with a short "
         "reply leading to it (where the workspace allows canvases; else as messages). 0 turns canvases off.",
     )  # fmt: skip
+    digests: bool = setting(
+        True, env="SUMMARIZER_DIGESTS", kind="flag", group=_FOLLOWUP,
+        doc="Allow scheduled channel digests (`/summarize digest daily 09:00`); off: the command says they "
+        "are turned off, and set digests are not posted.",
+    )  # fmt: skip
+    digest_check_seconds: float = setting(
+        30.0, env="SUMMARIZER_DIGEST_CHECK_SECONDS", kind="seconds", low=1, high=3600, group=_FOLLOWUP,
+        doc="How often each worker checks for digests that are due (each is posted once however many "
+        "workers check).",
+    )  # fmt: skip
     catchup_max_hours: int = setting(
         168, env="SUMMARIZER_CATCHUP_MAX_HOURS", kind="int", low=1, high=24 * 90, group=_FOLLOWUP,
         doc="Longest window a channel catch-up reads (`/summarize this week`, `…last 30 days` are capped "

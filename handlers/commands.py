@@ -20,6 +20,7 @@ from bot.slack.blocks import SHARE_ACTION, SlackMessage, context, load_messages,
 from bot.slack.commands import (
     COMMAND,
     COMMAND_HELP,
+    DIGEST_WORKING,
     SHORTCUT,
     SHORTCUT_NOTHING,
     SHORTCUT_WORKING,
@@ -45,7 +46,7 @@ def register(app: App, deps: HandlerDeps) -> None:
         if jobs is None:
             ack(text=COMMAND_HELP, blocks=[section(COMMAND_HELP)])
             return
-        ack(text=WORKING)
+        ack(text=DIGEST_WORKING if jobs[0].kind == "schedule" else WORKING)
         enqueue(jobs, deps=deps, client=client)
 
     def on_shortcut(ack: Ack, shortcut: dict[str, Any], respond: Respond, client: WebClient) -> None:

@@ -374,11 +374,13 @@ class BackgroundWorker:
 
 
 @contextlib.contextmanager
-def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> Iterator[subprocess.Popen[bytes]]:
-    """`summarizer worker` as a real separate process, configured by environment like production;
-    killed on exit if it is still running."""
+def worker_process(
+    bot: Harness, *, lease: int, grace: int = 25, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`summarizer worker` as a real separate process, configured by environment like production (plus
+    `env`); killed on exit if it is still running."""
     s = bot.settings
-    env = {
+    environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ANTHROPIC_", "SUMMARIZER_"))},
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": s.slack_api_url,
@@ -390,11 +392,12 @@ def worker_process(bot: Harness, *, lease: int, grace: int = 25) -> Iterator[sub
         "SUMMARIZER_JOB_LEASE_SECONDS": str(lease),
         "SUMMARIZER_SHUTDOWN_GRACE_SECONDS": str(grace),
         "SUMMARIZER_DATA_DIR": str(s.data_dir),
+        **(env or {}),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "worker"],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

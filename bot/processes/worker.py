@@ -9,6 +9,8 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -19,12 +21,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.pipeline import Pipeline
 from bot.queue.connect import connect
+from bot.queue.gists import Gists
 from bot.queue.limits import TokenBudget
+from bot.queue.schedule import Schedules
 from bot.queue.stream import Queue
 from bot.queue.threads import ThreadStore
 from bot.settings import Settings
 from bot.slack.canvas import Canvases
 from bot.slack.conversation import Conversations
+from bot.slack.digest import Digests
 from bot.slack.post import SlackPoster
 from bot.slack.reading import SlackReader
 from bot.slack.respond import Responder
@@ -104,7 +109,16 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         ),
         max_links=settings.max_links_per_message,
         canvases=Canvases(client, redis, min_words=settings.canvas_words),
+        gists=Gists(redis),
     )
+    digests = Digests(
+        reader,
+        Schedules(redis),
+        gists=pipeline.gist,
+        max_messages=settings.catchup_max_messages,
+        enabled=settings.digests,
+    )
+    pipeline = replace(pipeline, digests=digests)
     worker = Worker(
         queue,
         pipeline,
@@ -124,11 +138,38 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
 
 
 async def run_worker(settings: Settings, *, burst: bool = False, install_signals: bool = False) -> Worker:
-    """Run the worker until SIGTERM/SIGINT (or until the queue is empty with `burst`)."""
+    """Run the worker until SIGTERM/SIGINT (or until the queue is empty with `burst`). Digests that are
+    due are queued first, then checked for every `digest_check_seconds` while the worker runs."""
     async with worker_context(settings) as worker:
         if install_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, worker.stop)
-        await worker.run(burst=burst)
+        digests = worker.handler.digests if isinstance(worker.handler, Pipeline) else None
+        checks = None
+        if digests is not None and settings.digests:
+            await check_digests(digests, worker=worker.queue.consumer)
+            checks = asyncio.create_task(every(settings.digest_check_seconds, digests, worker.queue.consumer))
+        try:
+            await worker.run(burst=burst)
+        finally:
+            if checks is not None:
+                checks.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await checks
     return worker
+
+
+async def check_digests(digests: Digests, *, worker: str) -> None:
+    """Queue the digests that are due (a failure is logged: the next check tries again)."""
+    try:
+        await digests.tick(now=datetime.now(UTC), worker=worker)
+    except Exception:
+        log.warning("checking for due digests failed; trying again later", exc_info=True)
+
+
+async def every(seconds: float, digests: Digests, worker: str) -> None:
+    """`check_digests` every `seconds`, until cancelled."""
+    while True:
+        await asyncio.sleep(seconds)
+        await check_digests(digests, worker=worker)

@@ -15,7 +15,19 @@ from typing import Any, Literal
 
 from bot.models import SummarySpec
 
-JobKind = Literal["url", "file", "text", "thread", "conversation", "channel", "message", "followup", "notice"]
+JobKind = Literal[
+    "url",
+    "file",
+    "text",
+    "thread",
+    "conversation",
+    "channel",
+    "message",
+    "followup",
+    "notice",
+    "schedule",
+    "digest",
+]
 
 
 def job_id(*, team: str, channel: str, ts: str, source: str) -> str:

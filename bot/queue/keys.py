@@ -18,10 +18,16 @@
 | `summarizer:job:<id>:responded`                 | set     | `KEY_TTL`               | worker, privately   |
 | `summarizer:hook:<sha256 of response_url>`      | string  | `HOOK_TTL` (30 minutes) | worker              |
 | `summarizer:job:<id>:canvas:<source id>`        | hash    | `KEY_TTL`               | worker: its canvas  |
+| `summarizer:digests`                            | hash    | until turned off        | worker: schedules   |
+| `summarizer:digests:due`                        | zset    | until turned off        | worker: next runs   |
+| `summarizer:digests:ticks`                      | hash    | a day from the last     | worker: liveness    |
+| `summarizer:gist:<sha256 of url>`               | string  | `GIST_TTL` (8 days)     | worker: one line    |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
-`SUMMARIZER_FOLLOWUP_MAX_BYTES`) and the last summary's shape (`shape:<source>`).
+`SUMMARIZER_FOLLOWUP_MAX_BYTES`) and the last summary's shape (`shape:<source>`). The digest hash holds
+each channel's schedule (field `<team>:<channel>`), the zset when it next fires (epoch seconds), and the
+ticks hash when each worker last checked for due digests.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ FEEDBACK_TTL = 35 * 24 * 3600
 NAME_TTL = 24 * 3600
 SHARE_TTL = 24 * 3600
 HOOK_TTL = 30 * 60  # a response_url's lifetime
+GIST_TTL = 8 * 24 * 3600  # a link's one-line gist: past a weekly digest's period
+DIGESTS = "summarizer:digests"
+DIGESTS_DUE = "summarizer:digests:due"
+DIGEST_TICKS = "summarizer:digests:ticks"
 JOB_PREFIX = "summarizer:job:"
 
 
@@ -122,3 +132,8 @@ def hook(url_digest: str) -> str:
 def canvas(job_id: str, source_id: str) -> str:
     """The canvas made for one source of a job (`id`, then `url` once shared): a re-run reuses it."""
     return f"{job(job_id)}:canvas:{source_id}"
+
+
+def gist(url_digest: str) -> str:
+    """A link's one-line gist and title (JSON), from its summary: digests list the link with it."""
+    return f"summarizer:gist:{url_digest}"

@@ -3,7 +3,9 @@
 - `/summarize <link…> [instruction]` summarizes the links (up to `max_links`); `/summarize [instruction]
   <pasted text>` the text; `/summarize` alone, a window (`since yesterday`, `last 4 hours`, `this
   week`), a catch-up phrase (`catch me up`, `this channel`) or just an instruction (`in 5 bullets`)
-  catches the asker up on the channel; `/summarize help`, or chatter, gets the help text. The reply is
+  catches the asker up on the channel; `/summarize digest daily 09:00` (`weekly mon 09:00`, `off`, or
+  alone: what is set) schedules the channel's digest; `/summarize help`, or chatter, gets the help
+  text. The reply is
   private: it goes to the asker through the command's `response_url` (an ephemeral message with a
   *Share in channel* button), so it works in any conversation, the bot a member or not.
 - The shortcut on a message summarizes its links, files or text, or its whole thread when it has
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 from bot.instructions import parse_request
 from bot.instructions.chatter import is_chatter
 from bot.instructions.conversation import CATCH_UP_MAX_WORDS, asks_for_catch_up
+from bot.instructions.digest import is_digest_request
 from bot.instructions.window import Window, read_window
 from bot.models import SummarySpec
 from bot.queue.jobs import Job, job_id
@@ -47,8 +50,11 @@ COMMAND_HELP = (
     "its whole thread, in the thread;\n"
     "• react with :memo: to a message — its summary, in its thread, for everyone;\n"
     "• mention me in a thread with _summarize this thread_ — the conversation, with decisions and "
-    "action items."
+    "action items;\n"
+    "• `/summarize digest daily 09:00` (or `weekly mon 09:00`, `off`) — a digest of this channel on "
+    "schedule: the links shared and the busiest threads."
 )
+DIGEST_WORKING = "Setting up the digest…"
 WORKING = "Working on it: your summary will appear here (only you can see it)."
 SHORTCUT_WORKING = "Summarizing that message…"
 SHORTCUT_NOTHING = "I couldn't find a link, file or text to summarize in that message."
@@ -96,6 +102,10 @@ def jobs_for_command(
             **fields,
         )
 
+    if is_digest_request(text):
+        channel_name = str(payload.get("channel_name") or "")
+        shown = channel_name if channel_name not in {"directmessage", "privategroup"} else None
+        return [make("schedule", "digest", text=text, where=shown)]
     links = find_links(text) or _bare_links(text)
     if links:
         rest = BARE_URL.sub(" ", without_links(text))

@@ -147,7 +147,7 @@ class SlackPoster:
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=job.channel,
-                thread_ts=job.thread_ts,
+                thread_ts=job.thread_ts or None,  # none: a message of its own (a digest)
                 text=message.text,
                 blocks=list(message.blocks),
                 unfurl_links=False,
@@ -157,15 +157,26 @@ class SlackPoster:
         )
 
     async def _parts_in_thread(self, job: Job) -> set[int]:
-        """Parts of this job already in the thread, found by our metadata tag."""
+        """Parts of this job already in the thread (or, for a message of its own, in the channel since the
+        job's time), found by our metadata tag."""
         parts: set[int] = set()
         cursor: str | None = None
         for _ in range(20):  # at most 20 pages of 200 replies
-            response = await slack_call(
-                "conversations.replies",
+            read = (
                 self.client.conversations_replies(
                     channel=job.channel, ts=job.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
-                ),
+                )
+                if job.thread_ts
+                else self.client.conversations_history(
+                    channel=job.channel,
+                    oldest=job.message_ts,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            )
+            response = await slack_call(
+                "conversations.replies" if job.thread_ts else "conversations.history", read
             )
             for message in response.get("messages") or []:
                 meta: dict[str, Any] = message.get("metadata") or {}

@@ -106,14 +106,20 @@ class SlackReader:
 
     async def tz_offset(self, user: str | None) -> int:
         """The member's time zone as seconds from UTC (users.info's `tz_offset`); 0 when unknown."""
+        return (await self.time_zone(user))[1]
+
+    async def time_zone(self, user: str | None) -> tuple[str, int]:
+        """The member's time zone: its IANA name (users.info's `tz`) and seconds from UTC now
+        (`tz_offset`); ("UTC", 0) when unknown."""
         if not user:
-            return 0
+            return "UTC", 0
         try:
             info = await slack_call("users.info", self.client.users_info(user=user))
         except SlackRefused:
-            return 0
-        offset = (info.get("user") or {}).get("tz_offset")
-        return offset if isinstance(offset, int) else 0
+            return "UTC", 0
+        member = info.get("user") or {}
+        offset, name = member.get("tz_offset"), member.get("tz")
+        return (name if isinstance(name, str) and name else "UTC"), (offset if isinstance(offset, int) else 0)
 
     async def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """The message `ts` in `channel` (a thread's parent or one of its replies), or None if it is gone."""

@@ -86,9 +86,8 @@ class PrivateReplies:
             for part, message in enumerate(parts):
                 if await self.redis.sismember(sent, str(part)):
                     continue
-                blocks = (
-                    [*message.blocks, *share_button(job.id)] if part == len(parts) - 1 else message.blocks
-                )
+                last = part == len(parts) - 1 and job.kind != "schedule"  # a setting's answer: no Share
+                blocks = [*message.blocks, *share_button(job.id)] if last else message.blocks
                 first = part == 0 and await self._first_answer(url)
                 await self.responder.send(
                     url,

@@ -38,9 +38,12 @@ class PeopleMethods:
         display_name: str = "",
         is_bot: bool = False,
         tz_offset: int = 0,
+        tz: str | None = None,
     ) -> None:
         """A member `users.info` knows (display name as set in the profile; "" when unset; `tz_offset`:
-        their time zone, seconds from UTC)."""
+        their time zone, seconds from UTC; `tz`: its IANA name, by default a fixed-offset zone)."""
+        if tz is None:
+            tz = "UTC" if tz_offset == 0 else f"Etc/GMT{-tz_offset // 3600:+d}"  # Etc/GMT signs are inverted
         with self._lock:
             self._users[user_id] = {
                 "id": user_id,
@@ -49,7 +52,7 @@ class PeopleMethods:
                 "real_name": real_name,
                 "is_bot": is_bot,
                 "deleted": False,
-                "tz": "Etc/Fake",
+                "tz": tz,
                 "tz_offset": tz_offset,
                 "profile": {"real_name": real_name, "display_name": display_name, "team": self.team_id},
             }
@@ -102,8 +105,15 @@ class PeopleMethods:
         page, rest = top[start : start + limit], top[start + limit :]
         cursor = base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode() if rest else ""
         return {
-            "messages": [self._render(channel, m, metadata=False) for m in page],
+            "messages": [
+                self._render(channel, m, metadata=_flag(body.get("include_all_metadata"))) for m in page
+            ],
             "has_more": bool(rest),
             "pin_count": 0,
             "response_metadata": {"next_cursor": cursor},
         }
+
+
+def _flag(value: Any) -> bool:
+    """A Web API boolean argument as Slack reads it ("true", "1", true)."""
+    return str(value or "").lower() in {"1", "true"}
