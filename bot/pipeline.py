@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,10 +24,12 @@ import aiohttp
 from redis.exceptions import RedisError
 
 from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
+from bot.instructions.defaults import Defaults, apply_defaults
 from bot.instructions.followup import read_followup
 from bot.models import Document, Summary, SummarySpec
 from bot.queue.gists import Gists
 from bot.queue.jobs import Job
+from bot.queue.prefs import Asked, Prefs
 from bot.queue.stream import Queue
 from bot.queue.threads import Shape, ThreadStore
 from bot.settings import ExtractLimits, FetchLimits
@@ -62,6 +65,9 @@ FORGOTTEN = (
 SCANNED_FOLLOWUP = "That was a scanned PDF, which I can't go back to for follow-ups. Share it again instead."
 BY_TOPIC = "group the points by topic: start each point with its topic in bold, like *Launch:*"
 MAX_CITED = 20  # links to cited messages in one summary (one chat.getPermalink each)
+PERSONAL = frozenset(
+    {"url", "file", "text", "thread", "conversation", "channel", "message"}
+)  # defaults apply
 GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})  # a digest's channel, for good
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
@@ -84,11 +90,13 @@ class Pipeline:
     canvases: Canvases | None = None
     digests: Digests | None = None
     gists: Gists | None = None
+    prefs: Prefs | None = None
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
         its own answer, gets no reaction)."""
         try:
+            job = await self._personal(job)
             if job.kind == "notice":
                 await self.slack.post_once(job, [render_notice(job.notice or "", emoji="information_source")])
                 await self._finish(job, ok=None)
@@ -264,7 +272,9 @@ class Pipeline:
             found = await self._read_conversation(job)
             doc = found.document
             await status(writing(doc))
-            spec = job.spec if job.spec != SummarySpec() else SummarySpec(form="bullets")
+            spec = job.spec
+            if not (spec.form or spec.words or spec.paragraphs or spec.sentences or spec.bullets):
+                spec = replace(spec, form="bullets")  # no shape asked: a conversation reads best as bullets
             if job.kind == "channel":
                 spec = replace(spec, style_notes=(*spec.style_notes, BY_TOPIC))
             live.titled("Summary of this thread" if job.kind == "conversation" else doc.title or "Catch-up")
@@ -365,10 +375,33 @@ class Pipeline:
             )
         raise UnsupportedContent()
 
+    async def _personal(self, job: Job) -> Job:
+        """The job with its asker's defaults (App Home) where the request left length or language open."""
+        if self.prefs is None or not job.user or job.kind not in PERSONAL:
+            return job
+        try:
+            defaults = Defaults.read(await self.prefs.defaults(job.team, job.user))
+        except RedisError as exc:
+            log.warning("job %s: the asker's defaults are unreadable (%s)", job.id, type(exc).__name__)
+            return job
+        return replace(job, spec=apply_defaults(job.spec, defaults))
+
+    async def _record(self, job: Job, ok: bool | None) -> None:
+        """Note the request on its asker's Home tab ("your requests this week")."""
+        if self.prefs is None or not job.user or (job.kind not in PERSONAL and job.kind != "followup"):
+            return
+        label = job.url or (job.file.name if job.file else "") or (f"#{job.where}" if job.where else "")
+        asked = Asked(
+            at=time.time(), kind=job.kind, label=label, channel=job.channel, ok=ok, private=job.private
+        )
+        await self.prefs.record(job.team, job.user, job.id, asked)
+
     async def _finish(self, job: Job, *, ok: bool | None) -> None:
         """✅ or ❌ on the source message (none for `ok=None`), and ⏳ removed once none of its jobs is
-        left. Reactions are cosmetic: a failure here is logged and never runs the job again."""
+        left; the request noted on the asker's Home tab. Cosmetic: a failure here is logged and never
+        runs the job again."""
         try:
+            await self._record(job, ok)
             left = await self.queue.finish_source(job)
             if job.quiet:
                 return

@@ -210,6 +210,68 @@ class Harness:
         self.slack.acked(url, body)
         return url
 
+    def home_opened(self, user: str = "U0ALICE", *, tab: str = "home") -> None:
+        """`user` opens the app's Home tab (or its Messages tab): the `app_home_opened` event."""
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": "D0HOME",
+            "tab": tab,
+            "event_ts": next_ts(),
+        }
+        status, _ = self.post(self.envelope(event))
+        assert status == 200, status
+
+    def view_click(self, view: dict[str, Any], action_id: str, *, user: str = "U0ALICE") -> tuple[int, bytes]:
+        """`user` clicks the button `action_id` in a published view (their Home tab), with a fresh
+        trigger_id as Slack gives one."""
+        payload = {
+            "type": "block_actions",
+            "token": "legacy-token",
+            "api_app_id": "A0FAKE",
+            "team": {"id": TEAM, "domain": "fake"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            "container": {"type": "view", "view_id": view["id"]},
+            "trigger_id": self.slack.trigger_for(user),
+            "view": view,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": "edit",
+                    "action_ts": next_ts(),
+                }
+            ],
+        }
+        return self.click(payload)
+
+    def submit_view(
+        self, view: dict[str, Any], choices: dict[str, str], *, user: str = "U0ALICE"
+    ) -> tuple[int, bytes]:
+        """`user` submits the modal `view` with each select (block id = action id) set to a value."""
+        values = {
+            block: {
+                block: {
+                    "type": "static_select",
+                    "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+                }
+            }
+            for block, value in choices.items()
+        }
+        payload = {
+            "type": "view_submission",
+            "token": "legacy-token",
+            "api_app_id": "A0FAKE",
+            "team": {"id": TEAM, "domain": "fake"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            "trigger_id": self.slack.trigger_for(user),
+            "view": {**view, "state": {"values": values}, "hash": "1700000000.abcd"},
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }
+        return self.click(payload)
+
     def shortcut(self, message: dict[str, Any], *, channel: str, user: str = "U0ALICE") -> str:
         """Run the "Summarize" message shortcut on `message` as Slack sends it; returns its response_url."""
         url = self.slack.response_url(channel=channel, user=user, kind="actions")

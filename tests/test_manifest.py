@@ -20,7 +20,10 @@ def listed(section: str) -> set[str]:
 def test_the_command_shortcut_events_and_scopes_are_declared() -> None:
     assert f"- command: {COMMAND}" in MANIFEST
     assert f"callback_id: {SHORTCUT}" in MANIFEST and "type: message" in MANIFEST
-    assert {"app_mention", "message.channels", "message.im", "reaction_added"} <= listed("bot_events")
+    assert {"app_mention", "message.channels", "message.im", "reaction_added", "app_home_opened"} <= listed(
+        "bot_events"
+    )
+    assert re.search(r"app_home:\n\s+home_tab_enabled: true", MANIFEST)
     scopes = listed("bot")
     assert {
         "commands",

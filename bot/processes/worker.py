@@ -23,6 +23,7 @@ from bot.pipeline import Pipeline
 from bot.queue.connect import connect
 from bot.queue.gists import Gists
 from bot.queue.limits import TokenBudget
+from bot.queue.prefs import Prefs
 from bot.queue.schedule import Schedules
 from bot.queue.stream import Queue
 from bot.queue.threads import ThreadStore
@@ -110,6 +111,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         max_links=settings.max_links_per_message,
         canvases=Canvases(client, redis, min_words=settings.canvas_words),
         gists=Gists(redis),
+        prefs=Prefs(redis),
     )
     digests = Digests(
         reader,

@@ -22,6 +22,8 @@
 | `summarizer:digests:due`                        | zset    | until turned off        | worker: next runs   |
 | `summarizer:digests:ticks`                      | hash    | a day from the last     | worker: liveness    |
 | `summarizer:gist:<sha256 of url>`               | string  | `GIST_TTL` (8 days)     | worker: one line    |
+| `summarizer:prefs:<team>:<user>`                | hash    | until changed           | web: App Home       |
+| `summarizer:asked:<team>:<user>`                | hash    | `ASKED_TTL` (8 days)    | worker; web reads   |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -42,6 +44,7 @@ NAME_TTL = 24 * 3600
 SHARE_TTL = 24 * 3600
 HOOK_TTL = 30 * 60  # a response_url's lifetime
 GIST_TTL = 8 * 24 * 3600  # a link's one-line gist: past a weekly digest's period
+ASKED_TTL = 8 * 24 * 3600  # a person's requests, for "your requests this week" on their Home tab
 DIGESTS = "summarizer:digests"
 DIGESTS_DUE = "summarizer:digests:due"
 DIGEST_TICKS = "summarizer:digests:ticks"
@@ -137,3 +140,13 @@ def canvas(job_id: str, source_id: str) -> str:
 def gist(url_digest: str) -> str:
     """A link's one-line gist and title (JSON), from its summary: digests list the link with it."""
     return f"summarizer:gist:{url_digest}"
+
+
+def prefs(*, team: str, user: str) -> str:
+    """A person's defaults (`preset`, `language`), set on their App Home."""
+    return f"summarizer:prefs:{team}:{user}"
+
+
+def asked(*, team: str, user: str) -> str:
+    """A person's recent requests: job id → what, where, when, how it ended (JSON)."""
+    return f"summarizer:asked:{team}:{user}"

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.instructions.defaults import LANGUAGES
+
 SECTION_LIMIT = 3000  # section text, and context element text
 TEXT_LIMIT = 3000  # the notification fallback
 
@@ -26,11 +28,7 @@ WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"  # rea
 RESHAPE_ACTION = "reshape_"  # + shorter | longer | bullets | translate
 FEEDBACK_ACTION = "feedback"
 SHARE_ACTION = "share_reply"
-# The Translate menu: the languages most people read, in the names the instruction grammar knows.
-TRANSLATIONS = (
-    "English", "Spanish", "French", "German", "Portuguese",
-    "Italian", "Japanese", "Chinese", "Korean", "Hindi",
-)  # fmt: skip
+TRANSLATIONS = LANGUAGES  # the Translate menu: the languages most people read (also the Home's choices)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from tests.fakes.slack_canvases import CanvasMethods
 from tests.fakes.slack_people import PeopleMethods
 from tests.fakes.slack_responses import ResponseUrls
 from tests.fakes.slack_stream import StreamingMethods
+from tests.fakes.slack_views import ViewMethods
 
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 TRUNCATED_TEXT_LIMIT = 40_000
@@ -125,7 +126,7 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, FakeServer):
+class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, ViewMethods, FakeServer):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -161,6 +162,7 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Fa
         self._statuses: dict[tuple[str, str], list[str]] = {}
         self._init_responses()
         self._init_canvases()
+        self._init_views()
         self._init_streams()
         self._init_people()
 

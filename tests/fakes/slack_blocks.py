@@ -63,12 +63,13 @@ BLOCK_TYPES = {
 }
 
 
-def validate_blocks(blocks: Any) -> None:
-    """Raise the SlackError Slack would give for these blocks: the limits of PROTOCOL.md §4."""
+def validate_blocks(blocks: Any, *, max_blocks: int = 50) -> None:
+    """Raise the SlackError Slack would give for these blocks: the limits of PROTOCOL.md §4 (a message
+    holds 50 blocks; a view 100)."""
     if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
         raise SlackError("invalid_blocks_format")
-    if len(blocks) > 50:
-        raise SlackError("msg_blocks_too_many")
+    if len(blocks) > max_blocks:
+        raise SlackError("msg_blocks_too_many" if max_blocks == 50 else "invalid_arguments")
     for i, block in enumerate(blocks):
         at, kind = f"/blocks/{i}", block.get("type")
         if kind not in BLOCK_TYPES:
