@@ -1,15 +1,17 @@
 """The instruction grammar: pasted text → what the person asked for (`SummarySpec`) and the content.
 
 Contract: `parse_request` splits pasted text into a `SummarySpec` and the content; it never raises and never
-loses text (the instruction it removes is the first line or leading sentence, and only when that reads as an
-instruction). It reads lengths in words, paragraphs, bullets and sentences (digits, number words, common
-typos), presets (tl;dr, brief, detailed), an output language ("in French", "en español", "auf Deutsch"),
-and keeps every other meaningful word as a style note (`bot.summary.plan` turns a spec into a length plan).
-Pure: stdlib only.
+loses text (the instruction it removes is the first line or leading sentences, with at most two short lines
+under it that only add to it, and only when that reads as an instruction; a sentence of prose that mentions
+numbers is content). It reads lengths in words, paragraphs, bullets and sentences (digits, number words,
+common typos, a count in brackets after a form: "main points (4)"), presets (tl;dr, brief, detailed), an
+output language ("in French", "en español", "auf Deutsch"), and keeps every other meaningful word as a
+style note (`bot.summary.plan` turns a spec into a length plan). Pure: stdlib only.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ class _Analysis:
     preset: str | None = None
     language: str | None = None
     bound: str | None = None  # "most" or "least" for "under 300 words", "at least 200 words"
+    each: bool = False  # the words were asked per paragraph ("100 words each")
     quantities: int = 0
     signals: int = 0  # quantities, and forms, presets and languages without numbers
     notes: list[str] = field(default_factory=list)
@@ -56,50 +59,12 @@ def _tokens(line: str) -> list[_Token]:
     return out
 
 
-def _is_paragraph(word: str) -> bool:
-    """True for "paragraphs" and its typos and short forms ("paragrahs", "paragraps", "pars", "paras")."""
-    if word in {"par", "pars", "para", "paras", "paragraf", "paragrafs", "paragraphe", "paragraphes", "pgs"}:
-        return True
-    if not word.startswith("par") or len(word) < 7:
-        return False
-    target = "paragraphs" if word.endswith("s") else "paragraph"
-    return _distance(word, target) <= 2
-
-
-def _distance(a: str, b: str) -> int:
-    """Edit distance where swapping two neighbours counts once ("wrods" is one edit from "words")."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            best = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                best = min(best, rows[-2][j - 2] + 1)
-            row.append(best)
-        rows.append(row)
-    return rows[-1][-1]
-
-
 def _unit(tokens: list[_Token], k: int) -> tuple[str, int] | None:
     """The unit ("words", "paragraphs", "sentences", "bullets") at token `k`, and its last index."""
     if k >= len(tokens):
         return None
-    word = tokens[k].low
-    nxt = tokens[k + 1].low if k + 1 < len(tokens) else ""
-    if word in lex.WORD_UNITS or (len(word) >= 4 and _distance(word, "words") <= 1):
-        return "words", k
-    if _is_paragraph(word):
-        return "paragraphs", k
-    if word in lex.SENTENCE_UNITS or (len(word) >= 7 and _distance(word, "sentences") <= 2):
-        return "sentences", k
-    bulletish = word in lex.BULLET_FORM or (
-        word.startswith("bu") and len(word) >= 5 and _distance(word, "bullets") <= 2
-    )
-    if bulletish and nxt in {"points", "point", "pts", "items", "list"}:
-        return "bullets", k + 1
-    if word in lex.BULLET_UNITS or bulletish:
-        return "bullets", k
-    return None
+    found = lex.unit(tokens[k].low, tokens[k + 1].low if k + 1 < len(tokens) else "")
+    return None if found is None else (found[0], k + found[1])
 
 
 def _digits(text: str) -> int:
@@ -126,7 +91,7 @@ def _quantity(tokens: list[_Token], i: int) -> tuple[int, int] | None:
             return lex.VAGUE[nxt], i + 2 + (i + 2 < len(tokens) and tokens[i + 2].low == "of")
         if nxt in {"single", "dozen"}:
             return lex.ONES[nxt], i + 2
-        if _is_paragraph(nxt) or nxt in lex.SENTENCE_UNITS:
+        if lex.is_paragraph(nxt) or nxt in lex.SENTENCE_UNITS:
             return 1, i + 1
         if nxt not in {"hundred", "thousand"}:
             return None
@@ -161,17 +126,14 @@ def _analyse(line: str) -> _Analysis:
     """Find length phrases, verbs and the leftover style notes in one candidate instruction line."""
     tokens = _tokens(line)
     result = _Analysis()
-    per_paragraph = False
     i = 0
     while i < len(tokens):
-        found = _length_phrase(tokens, i, result)
+        found = _length_phrase(tokens, i, result) or _bracketed_count(tokens, i, result)
         if found is None:
             i += 1
             continue
         i, each = found
-        per_paragraph = per_paragraph or each
-    if per_paragraph and result.words is not None and result.paragraphs:
-        result.words *= result.paragraphs
+        result.each = result.each or each
     result.signals = result.quantities + _mark_shapes(tokens, result)
     verb = _mark_verbs(tokens)
     words = [t for t in tokens if not t.used and t.low not in lex.FILLER and t.low not in lex.BREAKS]
@@ -220,7 +182,7 @@ def _length_phrase(tokens: list[_Token], i: int, result: _Analysis) -> tuple[int
         kind == "words"
         and end + 2 < len(tokens)
         and tokens[end + 1].low == "per"
-        and _is_paragraph(tokens[end + 2].low)
+        and lex.is_paragraph(tokens[end + 2].low)
     ):
         per_paragraph, end = True, end + 2
     start = i
@@ -231,6 +193,34 @@ def _length_phrase(tokens: list[_Token], i: int, result: _Analysis) -> tuple[int
     for t in tokens[start : end + 1]:
         t.used = t.used or not any(t is a and a.low in lex.PRESETS for a in adjectives)
     return end + 1, per_paragraph
+
+
+def _bracketed_count(tokens: list[_Token], i: int, result: _Analysis) -> tuple[int, bool] | None:
+    """Read a count in brackets after a form or tl;dr ("main points (4)", "bullets [3]", "tl;dr (2)") into
+    `result`, marking its tokens used (not tl;dr's, which `_mark_shapes` reads as the preset). Returns the
+    index after the closing bracket, or None when no such phrase starts at token `i`."""
+    found = ("sentences", i) if tokens[i].low == "tldr" else _unit(tokens, i)
+    if found is None or found[0] == "words":
+        return None
+    kind, end = found
+    k = end + 2
+    if k >= len(tokens) or tokens[end + 1].low not in lex.BRACKETS:
+        return None
+    while k < len(tokens) and tokens[k].low in lex.QUALIFIERS:
+        k += 1
+    count = _quantity(tokens, k) if k < len(tokens) else None
+    close = lex.BRACKETS[tokens[end + 1].low]
+    if count is None or not 1 <= count[0] <= 20 or count[1] >= len(tokens) or tokens[count[1]].low != close:
+        return None
+    if getattr(result, kind) is None:
+        setattr(result, kind, count[0])
+    result.quantities += 1
+    start = i
+    while start > 0 and start > i - 3 and tokens[start - 1].low in lex.ADJECTIVES - lex.PRESETS.keys():
+        start -= 1
+    for t in tokens[start : count[1] + 1]:
+        t.used = t.used or t.low != "tldr"
+    return count[1] + 1, False
 
 
 def _reads_as_instruction(verb: str | None, result: _Analysis, *, nouns: bool, line: str) -> bool:
@@ -290,9 +280,8 @@ def _mark_shapes(tokens: list[_Token], result: _Analysis) -> int:
             depth = t.low in {"detail", "depth"}
             if depth and prev != "in":
                 continue
-            near = (
-                n == lead or prev in lex.PRESET_NEIGHBOURS or nxt in lex.PRESET_NEIGHBOURS or t.low == "tldr"
-            )
+            alone = prev in lex.BREAKS and nxt in lex.BREAKS | {""}  # a sentence of its own: "Brief."
+            near = alone or n == lead or t.low == "tldr" or not lex.PRESET_NEIGHBOURS.isdisjoint((prev, nxt))
             if not (near or t.low.endswith("ly")):
                 continue
             if t.low == "long" and nxt not in lex.PRESET_NEIGHBOURS and prev not in {"it", "be", "very"}:
@@ -342,9 +331,19 @@ def _mark_verbs(tokens: list[_Token]) -> str | None:
         if t.low in lex.WEAK:
             t.used = True
             return "weak"
-    for t in tokens[lead + 1 : lead + 10]:  # "in 6 paragraphs, summarize": a verb after the shape
-        if lex.SUMMARIZE.fullmatch(t.low) and not t.used:
-            t.used = True
+    return _late_verb(tokens, lead)
+
+
+def _late_verb(tokens: list[_Token], lead: int) -> str | None:
+    """ "late" for a summarize verb after the shape ("in 6 paragraphs, summarize"), marked as used; None when
+    there is none, or when it follows "to" after words the grammar does not read ("How to summarize a book
+    in 5 bullets", "5 ways to summarise a report": a title, not a request)."""
+    for n in range(lead + 1, min(lead + 10, len(tokens))):
+        if lex.SUMMARIZE.fullmatch(tokens[n].low) and not tokens[n].used:
+            before = [t for t in tokens[:n] if not t.used and t.low not in lex.FILLER and t.low[0].isalnum()]
+            if tokens[n - 1].low == "to" and before:
+                return None
+            tokens[n].used = True
             return "late"
     return None
 
@@ -373,34 +372,98 @@ def split_instruction(text: str) -> tuple[str, str]:
 
     The instruction is the leading sentence (or text up to a colon) of the first line when more than a few
     words of content follow it on that line; otherwise the whole first line (≤ 40 words) if it reads as
-    an instruction. Anything else is all content.
+    an instruction, with up to two short lines under it that only add to it ("Quick summary?" then "Two
+    paragraphs."). Anything else is all content. A sentence that reads as prose and mentions numbers or
+    shapes ("The report runs to 2,000 words.") is never part of the instruction.
     """
     stripped = text.strip()
     line, _, rest = stripped.partition("\n")
     line = line.strip()
-    segment = _leading_segment(line)
+    ends = [m.end() for m in _BOUNDARY.finditer(line[: lex.MAX_INSTRUCTION_CHARS])]
+    segment = _leading_segment(line, ends)
     tail = line[len(segment) :].strip() if segment else ""
     if segment and count_words(tail) > 12:
         return segment, f"{tail}\n{rest}".strip()
-    if len(line) <= lex.MAX_INSTRUCTION_CHARS and count_words(line) <= 40 and _analyse(line).instruction:
-        return line, rest.strip()
+    if _whole_line(line, ends):
+        return _with_continuation(line, rest)
     if segment:
         return segment, f"{tail}\n{rest}".strip()
     return "", stripped
 
 
-def _leading_segment(line: str) -> str:
-    """The leading sentence (or text before a colon) of `line` that reads best as an instruction, or ""."""
-    best, best_score = "", -1
-    for m in re.finditer(r"[.!?:](?=\s+\S)", line[: lex.MAX_INSTRUCTION_CHARS]):
-        prefix = line[: m.end()]
-        if count_words(prefix) > 25:
+# Where a sentence, a colon-ended part, or a bracket closed before a new sentence ends ("tl;dr (2) The…").
+_BOUNDARY = re.compile(r"[.!?:](?=\s+\S)|[)\]](?=\s+[A-Z0-9\"“‘'])")
+
+
+def _prose(piece: str) -> tuple[bool, bool]:
+    """(reads as content, mentions numbers or shapes) for one sentence: content when it is no instruction,
+    has two or more words the grammar does not read, and does not open with an imperative ("Use 3 bullets.",
+    "Focus on the costs." are guidance)."""
+    analysis = _analyse(piece)
+    lead = next((t.low for t in _tokens(piece) if t.low[0].isalnum() and t.low not in lex.LEAD_FILLER), "")
+    prose = not analysis.instruction and analysis.leftover >= 2 and lead not in lex.IMPERATIVES
+    return prose, analysis.signals > 0
+
+
+def _whole_line(line: str, ends: list[int]) -> bool:
+    """Whether the whole first line is the instruction: short, reads as one, and no sentence in it is prose
+    that mentions numbers or shapes."""
+    if len(line) > lex.MAX_INSTRUCTION_CHARS or count_words(line) > 40 or not _analyse(line).instruction:
+        return False
+    bounds = [0, *ends, len(line)] if ends else []
+    return not any(all(_prose(line[a:b])) for a, b in itertools.pairwise(bounds))
+
+
+def _leading_segment(line: str, ends: list[int]) -> str:
+    """The leading sentences (or text before a colon) of `line` that read best as an instruction, or "".
+
+    The search stops at a sentence that is prose mentioning numbers or shapes, and, once an instruction is
+    found, at any prose: what follows it is content.
+    """
+    best, best_score = "", (-1, -1)
+    start = 0
+    for end in ends:
+        prefix = line[:end]
+        prose, signals = _prose(line[start:end])
+        if count_words(prefix) > 25 or (prose and (signals or best)):
             break
+        start = end
         analysis = _analyse(prefix)
         acceptable = analysis.instruction and (analysis.strong or analysis.quantities > 0)
-        if acceptable and analysis.quantities > best_score:
-            best, best_score = prefix, analysis.quantities
+        # a shape without a number before a colon is a heading more often than not ("In brief: …")
+        score = (analysis.quantities, 0 if prefix.endswith(":") else analysis.signals)
+        if acceptable and score > best_score:
+            best, best_score = prefix, score
     return best
+
+
+def _with_continuation(line: str, rest: str) -> tuple[str, str]:
+    """(the instruction line and up to two lines right under it that only add to it, the content after)."""
+    lines = [line]
+    while len(lines) < 3:
+        following, _, after = rest.partition("\n")
+        following = following.strip()
+        if not following or len(following) > 80 or count_words(following) > 8:
+            break
+        analysis = _analyse(following)
+        if not (analysis.instruction and analysis.signals > 0 and analysis.leftover == 0):
+            break
+        lines.append(following)
+        rest = after
+    return "\n".join(lines), rest.strip()
+
+
+def _merged(parts: list[_Analysis]) -> _Analysis:
+    """One analysis of an instruction written over several lines: the first line that sets a field wins."""
+    merged = parts[0]
+    for part in parts[1:]:
+        if merged.words is None:
+            merged.words, merged.bound, merged.each = part.words, part.bound, part.each
+        for name in ("paragraphs", "sentences", "bullets", "form", "preset", "language"):
+            if getattr(merged, name) is None:
+                setattr(merged, name, getattr(part, name))
+        merged.notes.extend(part.notes)
+    return merged
 
 
 def parse_request(text: str) -> tuple[SummarySpec, str]:
@@ -408,8 +471,10 @@ def parse_request(text: str) -> tuple[SummarySpec, str]:
     instruction, content = split_instruction(text)
     if not instruction:
         return SummarySpec(), content
-    analysis = _analyse(instruction)
+    analysis = _merged([_analyse(part) for part in instruction.split("\n")])
     words = analysis.words
+    if words is not None and analysis.each and analysis.paragraphs:
+        words *= analysis.paragraphs
     if words is not None and analysis.bound == "most":
         words = max(1, math.floor(words / 1.1))  # "under 300 words": aim so that +10% stays under
     elif words is not None and analysis.bound == "least":

@@ -1,5 +1,6 @@
 """The instruction grammar's vocabulary: number words, units, presets, languages, verbs and filler, with
-the common typos people make. Data only (and `word_set`); `bot.instructions.grammar` reads it.
+the common typos people make and the real words that look like them. Data, and the word tests that use it
+(`unit`, `is_typo`, `is_paragraph`); `bot.instructions.grammar` reads it.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ FILLER = word_set(
     "a an following above text content article message post page thread doc document story piece link hey hi "
     "hello bot for to in into of with and or as at on up down is be so just here ok okay summary summaries "
     "gist overview version tldr synopsis recap digest give make write sum boil each per i i'd id like want "
-    "need we now quick keep top bitte"
+    "need we now quick keep top bitte get do"
 )
 TRIM = word_set("and or but then also plus so please pls plz thanks thank you thx")
 LEAD_TRIM = TRIM | word_set("this that it these those the text article content")
@@ -97,3 +98,65 @@ VERB_PAIRS = frozenset(
     {("give", "me"), ("give", "us"), ("make", "it"), ("make", "this"), ("write", "me"), ("write", "a")}
 )
 BREAKS = frozenset(",;:.!?()[]")
+BRACKETS = {"(": ")", "[": "]"}
+# Leading words that make a short sentence guidance rather than prose ("Use 3 bullets.", "Focus on costs.").
+IMPERATIVES = word_set(
+    "use keep make give write do aim limit stick go focus include mention highlight cover add skip avoid "
+    "explain stress emphasize emphasise leave drop"
+)
+# Real words within a typo's reach of a unit (found in the shared article corpus): never read as units.
+NOT_TYPOS = word_set(
+    "works worlds world woods worms wards lords cords swords wolds wordy "
+    "sequences sentenced sentience sentinels "
+    "bulls bullies bulletin bulletins bulbs budgets buckets butlers"
+)
+
+
+def distance(a: str, b: str) -> int:
+    """Edit distance where swapping two neighbours counts once ("wrods" is one edit from "words")."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            best = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, rows[-2][j - 2] + 1)
+            row.append(best)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def is_typo(word: str, target: str, *, prefix: str, edits: int) -> bool:
+    """Whether `word` is a misspelling of `target`: same opening, within `edits` edits, not a real word."""
+    return (
+        word.startswith(prefix)
+        and len(word) >= len(target) - edits
+        and word not in NOT_TYPOS
+        and distance(word, target) <= edits
+    )
+
+
+def is_paragraph(word: str) -> bool:
+    """True for "paragraphs" and its typos and short forms ("paragrahs", "paragraps", "pars", "paras")."""
+    if word in {"par", "pars", "para", "paras", "paragraf", "paragrafs", "paragraphe", "paragraphes", "pgs"}:
+        return True
+    if not word.startswith("par") or len(word) < 7:
+        return False
+    return distance(word, "paragraphs" if word.endswith("s") else "paragraph") <= 2
+
+
+def unit(word: str, following: str) -> tuple[str, int] | None:
+    """The unit ("words", "paragraphs", "sentences", "bullets") a word names, typos included, and how many
+    of the words after it belong to it ("bullet points": 1), or None."""
+    if word in WORD_UNITS or is_typo(word, "words", prefix="w", edits=1):
+        return "words", 0
+    if is_paragraph(word):
+        return "paragraphs", 0
+    if word in SENTENCE_UNITS or is_typo(word, "sentences", prefix="s", edits=2):
+        return "sentences", 0
+    bulletish = word in BULLET_FORM or is_typo(word, "bullets", prefix="bul", edits=2)
+    if bulletish and following in {"points", "point", "pts", "items", "list"}:
+        return "bullets", 1
+    if word in BULLET_UNITS or bulletish:
+        return "bullets", 0
+    return None
