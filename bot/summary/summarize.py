@@ -21,6 +21,7 @@ from bot.models import OFFLINE_MODEL, Document, LengthPlan, Summary, SummarySpec
 from bot.summary.chunking import estimate_tokens, split_document
 from bot.summary.clean import clean_text, sentence_spans
 from bot.summary.contract import problems
+from bot.summary.faithfulness import unsupported
 from bot.summary.language import guess_language, same_language
 from bot.summary.offline import summarize_offline
 from bot.summary.plan import TINY_WORDS, plan_length
@@ -35,6 +36,11 @@ DEFAULT_MAX_INPUT_WORDS = 150_000
 CONTRACT_REVISIONS = 1  # after the first answer, ask again at most this many times
 MAX_CONCURRENT_PARTS = 4
 PART_SHARE = 0.06  # a part's summary is at most this share of the part's words
+MAX_UNVERIFIED = 8  # named in the footer at most
+NOT_IN_SOURCE = (
+    "it states what the document does not say: {} (correct each from the document, or leave it out)"
+)
+UNVERIFIED = "could not verify: {}"
 PROMPT_OVERHEAD_TOKENS = estimate_tokens(SYSTEM) + 400  # system prompt + request text + tags, per call
 
 Progress = Callable[[str], Awaitable[None]]
@@ -111,11 +117,11 @@ async def summarize(
         return summary
     usage = _Usage()
     if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= input_budget_tokens:
-        output, missed = await _write(
+        output, missed, unverified = await _write(
             writer, cleaned, plan=plan, spec=spec, language=source_language, usage=usage, live=live
         )
     else:
-        output, missed = await _long(
+        output, missed, unverified = await _long(
             writer,
             cleaned,
             plan=plan,
@@ -133,6 +139,8 @@ async def summarize(
         raise NoReadableText("The AI service returned an empty summary. Please try again.")
     if missed:
         notes.append(f"the summary misses the request: {'; '.join(missed)}")
+    if unverified:
+        notes.append(UNVERIFIED.format(", ".join(unverified[:MAX_UNVERIFIED])))
     return Summary(
         paragraphs=output.paragraphs,
         model=writer.model,
@@ -169,26 +177,40 @@ async def _write(
     usage: _Usage,
     part: Part | None = None,
     live: Live | None = None,
-) -> tuple[ModelOutput, list[str]]:
-    """One summary held to the contract: asked again with the counts while it misses (bounded). The
-    first answer is shown on `live` as it is written; a re-ask is not (the finished reply replaces it)."""
+) -> tuple[ModelOutput, list[str], list[str]]:
+    """One summary held to the contract and to the source: asked again (bounded) with the counts it
+    misses and the figures and names the document does not support; returns the answer, what it still
+    misses of the request, and what it still says that the document does not. The first answer is shown
+    on `live` as it is written; a re-ask is not (the finished reply replaces it)."""
     output = await writer.summarize(doc, plan=plan, spec=spec, part=part, live=live)
     usage.add(output)
     missed = problems(output.paragraphs, plan, source_language=language)
+    unverified = _unverified(output.paragraphs, doc, plan=plan, language=language)
     for _ in range(CONTRACT_REVISIONS):
-        if not missed or not output.paragraphs:
+        if not (missed or unverified) or not output.paragraphs:
             break
-        log.info("summary misses its contract (%s); asking again", "; ".join(missed))
+        asks = [*missed, *([NOT_IN_SOURCE.format(", ".join(unverified))] if unverified else [])]
+        log.info("summary misses its contract or the source (%s); asking again", "; ".join(asks))
         if live is not None:
             await live.restart()
         retry = await writer.summarize(
-            doc, plan=plan, spec=spec, part=part, draft=output.paragraphs, problems=tuple(missed)
+            doc, plan=plan, spec=spec, part=part, draft=output.paragraphs, problems=tuple(asks)
         )
         usage.add(retry)
         again = problems(retry.paragraphs, plan, source_language=language)
-        if retry.paragraphs and len(again) <= len(missed):
-            output, missed = retry, again
-    return output, missed
+        still = _unverified(retry.paragraphs, doc, plan=plan, language=language)
+        if retry.paragraphs and len(again) + len(still) <= len(missed) + len(unverified):
+            output, missed, unverified = retry, again, still
+    return output, missed, unverified
+
+
+def _unverified(
+    items: tuple[str, ...], doc: Document, *, plan: LengthPlan, language: str | None
+) -> list[str]:
+    """The summary's figures and names that the document does not support (`bot.summary.faithfulness`);
+    names are not checked in a summary written in another language than the source's."""
+    names = not plan.language or not language or same_language(plan.language, language)
+    return unsupported(items, doc.text, check_names=names)
 
 
 async def _long(
@@ -203,7 +225,7 @@ async def _long(
     progress: Progress | None,
     notes: list[str],
     live: Live | None = None,
-) -> tuple[ModelOutput, list[str]]:
+) -> tuple[ModelOutput, list[str], list[str]]:
     """Summarize the parts concurrently, then combine them into the requested shape (again if needed);
     only the combining step is shown on `live`."""
     text, level = doc.text, 0
