@@ -43,8 +43,10 @@ fix: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m bot.settings_docs
 
+## bench: extraction and summary quality; bench/summaries.py needs `$(BIN)/pip install -e '.[bench]'`
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/summaries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

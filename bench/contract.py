@@ -53,6 +53,7 @@ class CountingModel:
     async def summarize(
         self, doc: Document, *, plan: LengthPlan, spec: SummarySpec, **kw: object
     ) -> ModelOutput:
+        kw.pop("live", None)  # what the reader would see as it is written: not part of the prompt
         tokens = chars_over_4(SYSTEM + user_message(doc, plan=plan, spec=spec, **kw))  # type: ignore[arg-type]
         self.calls.append(tokens)
         paragraphs = summarize_offline(doc.text, plan=plan)

@@ -8,6 +8,25 @@ paragraphs asked, it returns fewer paragraphs rather than cut a sentence mid-phr
 `plan.form == "sentences"` it returns one paragraph of exactly `plan.count` whole sentences (fewer only if
 the source has fewer); for a tiny source (`plan.tiny`) its best sentence as a gist. The caller passes
 cleaned text (`bot.summary.clean.clean_text`). Pure: stdlib only.
+
+How sentences are chosen, and why it carries over to texts it was never measured on:
+- Layout decides where the gist is. Prose without structure (at most a heading per ten lines, few list
+  items or "Speaker: …" lines, up to STORY_MAX_WORDS words) is read as a story: journalists, press
+  releases and most emails put the point first, so a sentence's weight falls with its rank among the
+  content sentences (1 + STORY_LEAD·e^(−k/STORY_DECAY)) and word-frequency centrality decides between
+  sentences of similar rank. Anything structured (a report, minutes, slides, a transcript, a long
+  paper) is a document: its opening is often a title page or background, so it gets only a light lead
+  bonus, and sentences under a summary-like heading ("Summary", "Key findings", "Conclusions") a boost.
+- Each thing is said once: a unit whose content stems (stop words dropped, common endings removed)
+  overlap NEAR_DUPLICATE or more of a better-ranked unit's is moved to the end of the ranking (used only
+  when nothing else reaches the length), which drops captions and pull quotes that restate the body.
+- Page furniture is not content: "Scroll down for video", "Media playback is not supported…" (split off
+  when it runs into the next sentence), photo captions ("(pictured)", "(left)", credits, a story's
+  "Label: …" caption lines) and headings weigh FURNITURE_WEIGHT; questions and sentences that open with
+  a quotation weigh less, since a summary states rather than asks or quotes.
+These are properties of how genres are written, not of a data set: the weights are few, round and set
+once over a whole development set of two news styles (bench/summaries.py), never per article, and the
+length machinery below (select within ±10%, fill, swap, balance) is the same as before.
 """
 
 from __future__ import annotations
@@ -28,6 +47,45 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK_END = "。！？"
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)")
+READABLE, STORY_READABLE = 35, 45  # longest sentence (words) for a bare "in N sentences", by layout
+QUOTE_WEIGHT = 0.7  # a sentence opening with a quotation: a voice in the story, rarely its gist
+STORY_MAX_WORDS = 3000  # a longer text without headings is read as a report, not a news story
+STORY_LEAD, STORY_DECAY = 4.0, 3.0  # a story's k-th sentence weighs 1 + STORY_LEAD·e^(−k/STORY_DECAY)
+NEAR_DUPLICATE = 0.5  # two units whose content stems overlap this much (of the smaller) say the same
+FURNITURE_WEIGHT = 0.05  # page furniture, photo captions and credits: kept only to reach the length
+# Page furniture (a sentence that starts so is about the page, not the story) and photo captions/credits.
+_FURNITURE = re.compile(
+    r"(?:scroll down for (?:video|more)|media playback is (?:not supported|unsupported)|"
+    r"sorry,? we are not (?:currently )?accepting comments|click here|watch (?:the )?video|"
+    r"(?:photo|image|picture|video)s?(?: credit)?\s*:|credit\s*:)",
+    re.IGNORECASE,
+)
+_RUN_IN = re.compile(
+    r"(?:scroll down for (?:video|more)|"
+    r"media playback is (?:not supported|unsupported) on (?:this|your) device)[.:]? (?=\S)",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"\((?:(?:far|second|third|top|bottom|centre|center|front|back) )?"
+    r"(?:left|right|centre|center|above|below|top|bottom|inset)\b[^()]{0,25}\)|"
+    r"\((?:[^()]{0,25} )?pictured\b[^()]{0,25}\)|,? pictured(?: (?:left|right|above|below|centre|center))?,|"
+    r"\((?:file (?:photo|picture|image)|stock (?:photo|image)|posed by models?)\)|"
+    r"\b(?:getty images|ap photo|afp|reuters|shutterstock|alamy|epa|pa wire)\W*$",
+    re.IGNORECASE,
+)
+# "Breaking sweat: NBC filmed…" (not "But he said: …")
+_LABEL = re.compile(
+    r"(?![^:]*\b(?:said|says|told|added|asked|wrote|explained|replied|warned)\b)"
+    r"[A-Z][\w'’-]*(?: [\w'’-]+){0,4}: +[\"'“‘A-Z]"
+)
+_LIST_ITEM = re.compile(r"\s*(?:[-*•·▪–]|\d{1,3}[.)]|#{1,6})\s")
+_SPEAKER = re.compile(r"\s*[^\s:]{1,30}(?: [^\s:]{1,30}){0,2}: ")  # "Alice: …", "Q: …"
+_SUMMARY_HEADING = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:abstract|(?:executive |management )?summary|conclusions?|"
+    r"key (?:findings|points|takeaways|messages)|findings|recommendations|overview|highlights|"
+    r"in (?:brief|short)|tl;?dr|bottom line|results)\W*",
+    re.IGNORECASE,
+)
 # A small multilingual stopword list (en, de, fr, es, it, pt, nl): enough to stop function words
 # from dominating the frequency score; content words of any language still count.
 _STOPWORDS = frozenset(
@@ -53,6 +111,16 @@ class _Unit:
     words: int
     lead: bool  # first sentence of a source paragraph
     glued: bool = False  # no whitespace before it in the source (CJK sentence ends): join without a space
+    sentence: int = 0  # ordinal of the source sentence it comes from
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What kind of text this is: a story (gist first) or a document, and its headings' sentences."""
+
+    story: bool
+    headings: frozenset[int]  # ordinals of sentences that are heading lines
+    summary: frozenset[int]  # ordinals of sentences under a summary-like heading ("Conclusions", …)
 
 
 def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
@@ -65,12 +133,14 @@ def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
     units = _units(text)
     if not units:
         return ()
-    scores = _scores(units)
-    chosen = _select(units, scores, target=max(1, plan.words))
+    layout = _layout(text)
+    spare = _spare(units, layout)
+    scores = _scores(units, layout, spare)
+    chosen = _select(units, scores, target=max(1, plan.words), spare=spare)
     if len(chosen) < plan.paragraphs:  # enough sentences for every paragraph beats a few long ones
         share = max(1.0, plan.words / plan.paragraphs)
         short = [u for u in units if u.words <= 1.5 * share]
-        retry = _select(short, [scores[u.index] for u in short], target=max(1, plan.words))
+        retry = _select(short, [scores[u.index] for u in short], target=max(1, plan.words), spare=spare)
         if len(retry) > len(chosen) and abs(_total(retry) - plan.words) <= max(
             abs(_total(chosen) - plan.words), 0.1 * plan.words
         ):
@@ -83,20 +153,26 @@ def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
 def _sentences(text: str, plan: LengthPlan) -> tuple[str, ...]:
     """One paragraph of `plan.items` whole sentences of the source, best first, in source order."""
     units = [
-        _Unit(n, text[a:b], count_words(text[a:b]), False, a > 0 and not text[a - 1].isspace())
-        for n, (a, b) in enumerate(sentence_spans(text))
+        _Unit(n, text[a:b], count_words(text[a:b]), False, a > 0 and not text[a - 1].isspace(), n)
+        for n, (a, b) in enumerate(_spans(text))
     ]
     if not units:
         return ()
-    scores = _scores(units)
+    layout = _layout(text)
+    spare = _spare(units, layout)
+    scores = _scores(units, layout, spare)
     wanted = max(1, plan.items)
     share = plan.words / wanted
     if plan.tiny or not plan.check_words:  # a gist or a bare "in 2 sentences": prefer readable lengths
-        fit = [u for u in units if 6 <= u.words <= max(35, 1.5 * share)]
+        readable = STORY_READABLE if layout.story else READABLE  # a news lead packs the gist in one
+        fit = [u for u in units if 6 <= u.words <= max(readable, 1.5 * share)]
     else:
         fit = [u for u in units if u.words <= 1.6 * share]
     pool = fit if len(fit) >= wanted else units
-    ranked = sorted(pool, key=lambda u: (-scores[u.index], u.index))
+    order, _ = _distinct(
+        units, scores, [u.index for u in pool], words=max(plan.words, 30 * wanted), spare=spare
+    )
+    ranked = [units[i] for i in order]
     chosen = sorted(ranked[:wanted], key=lambda u: u.index)
     if plan.tiny and chosen and chosen[0].words > 30:  # a one-line gist of one long sentence
         head = _cut(chosen[0].text)[0]
@@ -112,7 +188,7 @@ def _total(units: list[_Unit]) -> int:
 def _units(text: str) -> list[_Unit]:
     """Sentences of `text`; those over MAX_UNIT_WORDS are cut at clause (or, failing that, word) breaks."""
     units: list[_Unit] = []
-    for start, end in sentence_spans(text):
+    for ordinal, (start, end) in enumerate(_spans(text)):
         sentence = text[start:end]
         before = start - 1
         while before >= 0 and text[before] in " \t":
@@ -121,8 +197,23 @@ def _units(text: str) -> list[_Unit]:
         glued = start > 0 and not text[start - 1].isspace()
         pieces = [sentence] if count_words(sentence) <= MAX_UNIT_WORDS else _cut(sentence)
         for n, piece in enumerate(pieces):
-            units.append(_Unit(len(units), piece, count_words(piece), lead and n == 0, glued and n == 0))
+            units.append(
+                _Unit(len(units), piece, count_words(piece), lead and n == 0, glued and n == 0, ordinal)
+            )
     return units
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """`sentence_spans`, with a furniture lead-in that ran into the next sentence ("Media playback is not
+    supported on this device The 19-year-old…", "Scroll down for video Critical: …") split off."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        match = _RUN_IN.match(text, start, end)
+        if match and match.end() < end:
+            spans += [(start, match.end() - 1), (match.end(), end)]
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _cut(sentence: str) -> list[str]:
@@ -157,50 +248,175 @@ def _terms(text: str) -> list[str]:
     return terms
 
 
-def _scores(units: list[_Unit]) -> list[float]:
-    """Word-frequency score, with a bonus for leading sentences and a penalty for very short/long ones."""
+def _spare(units: list[_Unit], layout: _Layout) -> set[int]:
+    """Indexes of units that are page furniture, captions or headings: used only to reach the length."""
+    furniture = {u.sentence for u in units if _is_furniture(u.text, story=layout.story)}
+    return {u.index for u in units if u.sentence in furniture or u.sentence in layout.headings}
+
+
+def _scores(units: list[_Unit], layout: _Layout, spare: set[int]) -> list[float]:
+    """Word-frequency centrality, weighed by position (as the layout reads it), length and page furniture."""
     unit_terms = [_terms(u.text) for u in units]
     frequency = Counter(t for terms in unit_terms for t in terms)
     top = max(frequency.values(), default=1)
+    rank = {n: k for k, n in enumerate(sorted({u.sentence for u in units if u.index not in spare}))}
     scores: list[float] = []
     for unit, terms in zip(units, unit_terms, strict=True):
         distinct = dict.fromkeys(terms)
         base = sum(frequency[t] / top for t in distinct) / math.sqrt(len(terms) + 1)
-        position = 1.0 + {0: 0.5, 1: 0.25, 2: 0.1}.get(unit.index, 0.0) + (0.1 if unit.lead else 0.0)
         length = 0.3 if unit.words < 6 else 0.8 if unit.words > 50 else 1.0
-        scores.append(base * position * length)
+        if unit.index in spare:
+            weight = FURNITURE_WEIGHT
+        elif layout.story:  # news puts the gist first: the lead outweighs frequency, which breaks ties
+            weight = 1.0 + STORY_LEAD * math.exp(-rank[unit.sentence] / STORY_DECAY)
+        else:  # a report's opening is often a title page or background: only a light lead bonus
+            weight = 1.0 + (0.2 if rank[unit.sentence] == 0 else 0.0) + (0.1 if unit.lead else 0.0)
+            weight += 0.5 if unit.sentence in layout.summary else 0.0
+        if unit.text.rstrip("\"”’'»)").endswith("?"):
+            weight *= 0.5  # a summary states; a question (often rhetorical) rarely carries the gist
+        if unit.text[:1] in "\"'“‘„«":
+            weight *= QUOTE_WEIGHT
+        scores.append(base * weight * length)
     return scores
 
 
-def _select(units: list[_Unit], scores: list[float], *, target: int) -> list[_Unit]:
+def _is_furniture(text: str, *, story: bool) -> bool:
+    """Page furniture ("Scroll down for video"), a photo caption or credit, or (in a story) a "Label: …"
+    caption line."""
+    return bool(_FURNITURE.match(text) or _CAPTION.search(text) or (story and _LABEL.match(text)))
+
+
+def _layout(text: str) -> _Layout:
+    """Headings, summary-like sections, and whether the text reads as a story (gist first).
+
+    A story is prose: at most one heading per ten lines (the first line may be a title), few list items or
+    "Speaker: …" lines, and at most STORY_MAX_WORDS words. Anything else (a report, notes, minutes, a
+    transcript, slides) is a document, whose opening sentences get no special weight.
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    headings: set[int] = set()
+    summary: set[int] = set()
+    in_summary = False
+    heading_lines = 0
+    for ordinal, (start, end) in enumerate(_spans(text)):
+        line = _whole_line(text, start, end)
+        if line is not None and _is_heading(line):
+            headings.add(ordinal)
+            in_summary = bool(_SUMMARY_HEADING.fullmatch(line))
+            heading_lines += _line_start(text, start) > 0  # a title on the first line is no structure
+        elif in_summary:
+            summary.add(ordinal)
+    structured = sum(1 for line in lines if _LIST_ITEM.match(line) or _SPEAKER.match(line))
+    story = (
+        count_words(text) <= STORY_MAX_WORDS
+        and heading_lines <= max(1, len(lines) // 10)
+        and (structured < 3 or structured <= 0.2 * len(lines))
+    )
+    return _Layout(story, frozenset(headings), frozenset(summary))
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
+
+
+def _whole_line(text: str, start: int, end: int) -> str | None:
+    """The sentence at start:end if it is a whole line of `text` (bar whitespace), else None."""
+    line_end = text.find("\n", end)
+    line = text[_line_start(text, start) : len(text) if line_end < 0 else line_end]
+    return line.strip() if line.strip() == text[start:end] else None
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without sentence punctuation at its end that starts like a title or a number."""
+    return (
+        count_words(line) <= 12
+        and not line.rstrip("\"”’'»)").endswith((".", "!", "?", "…", ";", ",", "。", "！", "？"))
+        and (line[0].isupper() or line[0].isdigit() or line[0] == "#")
+    )
+
+
+def _stems(text: str) -> frozenset[str]:
+    """Content terms with common English endings removed, for the near-duplicate test."""
+    out = set()
+    for term in _terms(text):
+        for suffix in ("ing", "ed", "es", "s"):
+            if len(term) > len(suffix) + 3 and term.endswith(suffix):
+                term = term[: -len(suffix)]
+                break
+        out.add(term)
+    return frozenset(out)
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two units say nearly the same thing: NEAR_DUPLICATE of the smaller's content stems shared."""
+    small = min(len(a), len(b))
+    return small >= 3 and len(a & b) >= NEAR_DUPLICATE * small
+
+
+def _distinct(
+    units: list[_Unit], scores: list[float], candidates: list[int], *, words: int, spare: set[int]
+) -> tuple[list[int], set[int]]:
+    """`candidates` best first, each text once, and the positions demoted to the end of that order:
+    spare units (furniture) and near duplicates of a better unit (a caption restating the lead), used
+    only when nothing else reaches the length. Only the head of the ranking is compared: once the units
+    kept reach three times `words`, the rest keep their score's order."""
+    kept: list[int] = []
+    demoted: list[int] = []
+    kept_stems: list[frozenset[str]] = []
+    seen: set[str] = set()
+    total = 0
+    for i in sorted(candidates, key=lambda i: (-scores[i], i)):
+        key = " ".join(units[i].text.lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        if units[i].index in spare:
+            demoted.append(i)
+            continue
+        if total < 3 * words:
+            stems = _stems(units[i].text)
+            if any(_near_duplicate(stems, other) for other in kept_stems):
+                demoted.append(i)
+                continue
+            kept_stems.append(stems)
+        kept.append(i)
+        total += units[i].words
+    return kept + demoted, set(demoted)
+
+
+def _select(units: list[_Unit], scores: list[float], *, target: int, spare: set[int]) -> list[_Unit]:
     """Best units whose total is within ±10% of `target` where possible, returned in source order."""
     low, high = 0.9 * target, 1.1 * target
     if sum(u.words for u in units) <= high:
         return list(units)
-    seen: set[str] = set()
-    unique = []
-    for position, unit in enumerate(units):  # a repeated sentence is worth saying once
-        key = " ".join(unit.text.lower().split())
-        if key not in seen:
-            seen.add(key)
-            unique.append(position)
-    ranked = sorted(unique, key=lambda i: (-scores[i], i))
+    ranked, demoted = _distinct(units, scores, list(range(len(units))), words=target, spare=spare)
     chosen: set[int] = set()
     total = 0
-    for i in ranked:
-        if total >= target:
+    for pool in ([i for i in ranked if i not in demoted], ranked):  # furniture and repeats as a last resort
+        total = _greedy(units, pool, chosen, total, target=target, high=high)
+        if total < low:
+            total = _fill(units, scores, chosen, ranked, total, low=low, high=high, demoted=demoted)
+        if total >= low:
             break
-        if total + units[i].words <= high:
-            chosen.add(i)
-            total += units[i].words
-    if total < low:
-        total = _fill(units, scores, chosen, ranked, total, low=low, high=high)
     if total < low:  # nothing lands in the window: take whatever brings us closest
         rest = [i for i in ranked if i not in chosen]
         best = min(rest, key=lambda i: (abs(target - total - units[i].words), -scores[i], i), default=None)
         if best is not None and (not chosen or abs(target - total - units[best].words) < target - total):
             chosen.add(best)
     return [units[i] for i in sorted(chosen)]
+
+
+def _greedy(
+    units: list[_Unit], order: list[int], chosen: set[int], total: int, *, target: int, high: float
+) -> int:
+    """Add units in `order` while the total is under `target` and stays within `high`; the new total."""
+    for i in order:
+        if total >= target:
+            break
+        if i not in chosen and total + units[i].words <= high:
+            chosen.add(i)
+            total += units[i].words
+    return total
 
 
 def _fill(
@@ -212,28 +428,31 @@ def _fill(
     *,
     low: float,
     high: float,
+    demoted: set[int],
 ) -> int:
-    """Reach the window by adding one more unit, or by swapping one chosen unit for another."""
+    """Reach the window by adding one more unit, or by swapping one chosen unit for another; demoted
+    units (furniture, near duplicates) only when no other unit does it."""
     rest = [i for i in candidates if i not in chosen]
-    fits = [i for i in rest if low <= total + units[i].words <= high]
-    if fits:
-        best = max(fits, key=lambda i: (scores[i], -i))
-        chosen.add(best)
-        return total + units[best].words
-    if len(rest) * max(1, len(chosen)) > 2_000_000:
-        return total
-    swaps = [
-        (scores[r] - scores[c], -r, c, r)
-        for c in sorted(chosen)
-        for r in rest
-        if low <= total - units[c].words + units[r].words <= high
-    ]
-    if not swaps:
-        return total
-    _, _, out, into = max(swaps)
-    chosen.discard(out)
-    chosen.add(into)
-    return total - units[out].words + units[into].words
+    for pool in ([i for i in rest if i not in demoted], rest):
+        fits = [i for i in pool if low <= total + units[i].words <= high]
+        if fits:
+            best = fits[0]  # `candidates` is best first
+            chosen.add(best)
+            return total + units[best].words
+        if len(pool) * max(1, len(chosen)) > 2_000_000:
+            return total
+        swaps = [
+            (scores[r] - scores[c], -r, c, r)
+            for c in sorted(chosen)
+            for r in pool
+            if low <= total - units[c].words + units[r].words <= high
+        ]
+        if swaps:
+            _, _, out, into = max(swaps)
+            chosen.discard(out)
+            chosen.add(into)
+            return total - units[out].words + units[into].words
+    return total
 
 
 def _split_one(chosen: list[_Unit]) -> bool:

@@ -229,3 +229,110 @@ def test_offline_gist_for_a_tiny_source() -> None:
     assert plan.tiny and plan.notes == ("the text is already short (11 words), so this is a one-line gist",)
     (gist,) = summarize_offline(text, plan=plan)
     assert gist in text and gist.endswith(".")
+
+
+STORY = (
+    "Firefighters rescued a dog from the frozen surface of Lake Harlow on Sunday after it chased a duck "
+    "onto thin ice. "
+    "Scroll down for video. "
+    "The terrier, called Biscuit, fell through the ice about forty metres from the shore and clung to the "
+    "edge for twenty minutes. "
+    "A firefighter rescued the dog from the frozen lake on Sunday (pictured). "
+    "Crews used an inflatable sled to reach the animal while neighbours watched from the bank. "
+    "Biscuit was wrapped in blankets and taken to a vet, who said she was cold but unhurt. "
+    "The fire service warned owners to keep dogs on a lead near frozen water this winter. "
+    "Officials said the ice on the lake is thinner than it looks because of a spring under the water. "
+    "Last year two people were treated for cold after trying to rescue pets from the same lake. "
+    "The council plans to put up more warning signs around the lake before the next cold spell. "
+    "Biscuit's owner thanked the crew and said the dog would not be walked near the water again."
+)
+
+
+def _sentences_of(paragraphs: tuple[str, ...]) -> list[str]:
+    from bot.summary.clean import split_sentences
+
+    return [s for p in paragraphs for s in split_sentences(p)]
+
+
+@pytest.mark.parametrize("spec", [SummarySpec(sentences=3), SummarySpec(words=60), SummarySpec(bullets=3)])
+def test_caption_repeating_the_lead_is_not_kept_twice(spec: SummarySpec) -> None:
+    """A photo caption that restates the lead, and page furniture, are left out while the lead is kept."""
+    plan = plan_length(source_words=count_words(STORY), spec=spec)
+    out = summarize_offline(STORY, plan=plan)
+    text = " ".join(out)
+    assert "Firefighters rescued a dog from the frozen surface" in text
+    assert "(pictured)" not in text
+    assert "Scroll down" not in text
+
+
+def test_a_restated_sentence_without_a_caption_mark_is_said_once() -> None:
+    """Two sentences saying nearly the same thing in other words never both make the summary."""
+    story = STORY.replace(" (pictured)", "").replace("A firefighter rescued", "Firefighters saved")
+    plan = plan_length(source_words=count_words(story), spec=SummarySpec(sentences=3))
+    chosen = _sentences_of(summarize_offline(story, plan=plan))
+    assert len(chosen) == 3
+    assert chosen[0].startswith("Firefighters rescued a dog")
+    assert not any(s.startswith("Firefighters saved") for s in chosen)
+
+
+def test_news_keeps_its_lead() -> None:
+    """In a news-like story the opening sentence leads the summary even when later ones repeat more words."""
+    story = (
+        "The regional airline Northway will stop flying to three island airports from June, the company "
+        "said on Monday. "
+        + " ".join(
+            f"Passengers on route {n} said the island ferry and the island bus and the island airport "
+            f"timetable {n} would change for island passengers."
+            for n in range(1, 7)
+        )
+    )
+    plan = plan_length(source_words=count_words(story), spec=SummarySpec(sentences=2))
+    (paragraph,) = summarize_offline(story, plan=plan)
+    assert paragraph.startswith("The regional airline Northway will stop flying")
+
+
+REPORT = """Quarterly review of the support desk
+
+Background
+The support desk answers questions from customers in four time zones. It was set up in 2019 with six staff.
+The team uses a shared inbox and a chat tool. Most requests arrive on Monday mornings.
+
+Method
+We read every ticket closed between January and March.
+Each ticket was tagged by topic and by how long it waited.
+
+Findings
+Median waiting time rose from four hours to eleven hours over the quarter.
+Password resets made up forty percent of all tickets and took the most staff time.
+Tickets in the Asian time zone waited three times longer than the others.
+
+Recommendations
+Add a self-service password reset page to cut the biggest source of tickets.
+Hire two staff in the Asian time zone so that tickets there are answered the same day.
+"""
+
+
+def test_a_report_is_not_reduced_to_its_first_sentences() -> None:
+    """In a report with headings the summary draws on its findings, not just its opening lines."""
+    text = clean_text(REPORT)
+    for spec in (SummarySpec(sentences=3), SummarySpec(words=45)):
+        plan = plan_length(source_words=count_words(text), spec=spec)
+        chosen = _sentences_of(summarize_offline(text, plan=plan))
+        opening = [s for s in _sentences_of((text,)) if count_words(s) >= 6][: len(chosen)]
+        assert chosen != opening
+        assert any(s in REPORT.split("Findings")[1] for s in chosen)
+        assert not any(s in {"Background", "Method", "Findings", "Recommendations"} for s in chosen)
+
+
+@pytest.mark.parametrize(
+    "line", ["in 3 sentences", "in 2 paragraphs, 70 words", "3 bullet points", "~50 words", "tl;dr", "brief"]
+)
+@pytest.mark.parametrize("source", [STORY, REPORT])
+def test_contract_holds_for_stories_and_reports(line: str, source: str) -> None:
+    """Layout and near-duplicate handling never cost the exact shape or the ±10% length."""
+    from bot.summary.contract import problems
+
+    spec, _ = parse_request(f"{line}\nBody.")
+    text = clean_text(source)
+    plan = plan_length(source_words=count_words(text), spec=spec)
+    assert problems(summarize_offline(text, plan=plan), plan) == []
