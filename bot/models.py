@@ -92,11 +92,22 @@ class LengthPlan:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A passage a summary cites: the number of its marker ("[2]" in the text), the passage as the
+    source words it, and its page for a PDF."""
+
+    number: int
+    quote: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class Summary:
     """A finished summary. `model` is the model id, or "offline" for the extractive summarizer.
 
     `paragraphs` holds the items of the summary: paragraphs, bullet items (`form == "bullets"`), or the
-    one paragraph of a sentence-shaped summary. `input_tokens` is what was sent to the model in all.
+    one paragraph of a sentence-shaped summary, with "[n]" markers after what cites `sources[n - 1]`
+    (markers are not counted as words). `input_tokens` is what was sent to the model in all.
     """
 
     paragraphs: tuple[str, ...]
@@ -106,6 +117,7 @@ class Summary:
     tokens_used: int = 0
     form: Form = "paragraphs"
     input_tokens: int = 0
+    sources: tuple[Source, ...] = ()  # the passages its "[n]" markers cite, numbered from 1
 
     @property
     def bullets(self) -> tuple[str, ...]:

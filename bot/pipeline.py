@@ -48,6 +48,7 @@ from bot.sources import load
 from bot.summary.clean import split_sentences
 from bot.summary.engine import Engine
 from bot.summary.summarize import Progress
+from bot.text import without_markers
 from bot.worker import GiveUp
 
 log = logging.getLogger(__name__)
@@ -318,7 +319,7 @@ class Pipeline:
 
     async def _keep_gist(self, url: str, doc: Document, summary: Summary) -> tuple[str, str] | None:
         """Keep the link's title and the summary's first sentence for digests (cosmetic, as `_keep`)."""
-        sentences = split_sentences(summary.paragraphs[0]) if summary.paragraphs else []
+        sentences = split_sentences(without_markers(summary.paragraphs[0])) if summary.paragraphs else []
         if self.gists is None or not sentences:
             return None
         title, gist = plain_title(doc), sentences[0].lstrip("•- ").strip()

@@ -207,6 +207,11 @@ class Settings:
         doc="A summary of at least this many words, in a channel, is posted as a Slack canvas with a short "
         "reply leading to it (where the workspace allows canvases; else as messages). 0 turns canvases off.",
     )  # fmt: skip
+    citations: bool = setting(
+        True, env="SUMMARIZER_CITATIONS", kind="flag", group=_FOLLOWUP,
+        doc="Cite the source: Claude reads it as a citable document, each cited point gets a numbered "
+        "marker and the reply lists the passages (linked into web pages). Off: summaries without markers.",
+    )  # fmt: skip
     digests: bool = setting(
         True, env="SUMMARIZER_DIGESTS", kind="flag", group=_FOLLOWUP,
         doc="Allow scheduled channel digests (`/summarize digest daily 09:00`); off: the command says they "

@@ -26,6 +26,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\ufeff\x00-\x08\x0e-\x1f\x7f]")
 _HSPACE = re.compile(r"[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\S+")
+_MARKERS = re.compile(r"\s?\[\d{1,4}\](?:\[\d{1,4}\])*")
 
 
 def normalize_text(text: str) -> str:
@@ -38,8 +39,14 @@ def normalize_text(text: str) -> str:
 
 
 def count_words(text: str) -> int:
-    """Number of whitespace-separated words in `text` (the unit every length in this package uses)."""
-    return len(_WORD.findall(text))
+    """Number of whitespace-separated words in `text` (the unit every length in this package uses);
+    citation markers ("[2]") are not words."""
+    return len(_WORD.findall(without_markers(text)))
+
+
+def without_markers(text: str) -> str:
+    """`text` without its citation markers ("… passed [2][3]." → "… passed.")."""
+    return _MARKERS.sub("", text)
 
 
 def human_size(size: float) -> str:

@@ -334,6 +334,54 @@ def test_raw_stream_has_the_documented_event_order(claude: FakeAnthropic, sdk: a
     ]
 
 
+CITABLE = "The council approved the plan on Tuesday. It costs 1.2 billion dollars. Critics were loud."
+
+
+def _cite_request(enabled: bool = True) -> list[anthropic.types.MessageParam]:
+    document: anthropic.types.DocumentBlockParam = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": CITABLE},
+        "title": "Plan",
+        "citations": {"enabled": enabled},
+    }
+    return [{"role": "user", "content": [document, {"type": "text", "text": "Summarize it."}]}]
+
+
+def test_citations_come_as_cited_text_blocks_in_json(claude: FakeAnthropic, sdk: anthropic.Anthropic) -> None:
+    """With citations on, a claim from the document is its own text block with char_location citations."""
+    claude.script("The council approved the plan on Tuesday. Nobody knows why.")
+    message = sdk.messages.create(model=MODEL, max_tokens=200, messages=_cite_request())
+    first, rest = message.content[0], message.content[1]
+    assert first.type == "text" and first.text == "The council approved the plan on Tuesday."
+    (citation,) = first.citations or []
+    assert citation.type == "char_location" and citation.document_title == "Plan"
+    assert CITABLE[citation.start_char_index : citation.end_char_index] == citation.cited_text
+    assert rest.type == "text" and rest.text == " Nobody knows why." and not rest.citations
+
+
+def test_citations_stream_as_citations_deltas_before_the_text(
+    claude: FakeAnthropic, sdk: anthropic.Anthropic
+) -> None:
+    claude.script("It costs 1.2 billion dollars, officials said.")
+    with sdk.messages.create(model=MODEL, max_tokens=200, stream=True, messages=_cite_request()) as stream:
+        deltas = [e.delta.type for e in stream if e.type == "content_block_delta"]
+    assert deltas[0] == "citations_delta" and set(deltas[1:]) == {"text_delta"}
+    claude.script("It costs 1.2 billion dollars, officials said.")
+    with sdk.messages.stream(model=MODEL, max_tokens=200, messages=_cite_request()) as helper:
+        final = helper.get_final_message()
+    assert final.content[0].type == "text" and final.content[0].citations
+    assert final.content[0].citations[0].cited_text == "It costs 1.2 billion dollars."
+
+
+def test_citations_on_some_documents_only_are_refused(
+    claude: FakeAnthropic, sdk: anthropic.Anthropic
+) -> None:
+    on, off = _cite_request(), _cite_request(enabled=False)
+    content: list[Any] = [*on[0]["content"], *off[0]["content"]]
+    with pytest.raises(anthropic.BadRequestError, match="all documents or none"):
+        sdk.messages.create(model=MODEL, max_tokens=200, messages=[{"role": "user", "content": content}])
+
+
 async def test_async_client_streams(claude: FakeAnthropic) -> None:
     """AsyncAnthropic's stream helper works against the fake too."""
     claude.script("async reply text")

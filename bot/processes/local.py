@@ -40,7 +40,8 @@ async def extract_source(source: str, settings: Settings, *, url: str | None, as
 
 
 async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec | None = None) -> str:
-    """The summary of `source` as plain text: title, paragraphs (or bullets), and the bot's footer. Text
+    """The summary of `source` as plain text: title, paragraphs (or bullets) with their citation markers,
+    the cited sources, and the bot's footer. Text
     input (stdin or a text file) may start with an instruction, as a mention may."""
     doc = await document_of(source, settings)
     request = spec or SummarySpec()
@@ -61,4 +62,8 @@ async def summarize_source(settings: Settings, source: str, *, spec: SummarySpec
             await claude.client.close()
     bullet = "• " if summary.form == "bullets" else ""
     body = "\n\n".join(f"{bullet}{item}" for item in summary.paragraphs)
-    return f"{doc.title or doc.label}\n\n{body}\n\n{footer_text(doc, summary)}"
+    sources = "".join(
+        f"\n[{s.number}] {s.quote}" + (f" (p. {s.page})" if s.page else "") for s in summary.sources
+    )
+    cited = f"\n\nSources:{sources}" if sources else ""
+    return f"{doc.title or doc.label}\n\n{body}{cited}\n\n{footer_text(doc, summary)}"

@@ -50,6 +50,7 @@ def claude_for(settings: Settings) -> Claude | None:
         api_key=settings.anthropic_api_key,
         base_url=settings.anthropic_base_url,
         model=settings.anthropic_model,
+        citations=settings.citations,
     )
 
 

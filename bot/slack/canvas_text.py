@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.models import Document, Summary
+from bot.models import OFFLINE_MODEL, Document, Summary
 from bot.slack.blocks import (
     SECTION_LIMIT,
     TEXT_LIMIT,
@@ -24,7 +24,7 @@ from bot.slack.blocks import (
     section,
     shorten,
 )
-from bot.slack.render import BULLET, header_text, plain_title
+from bot.slack.render import BULLET, header_text, plain_title, source_links
 from bot.summary.footer import footer_text
 
 LEAD_CHARS = 600  # how much of the summary the thread shows above the canvas link
@@ -40,6 +40,7 @@ def canvas_markdown(doc: Document, summary: Summary, *, refs: Mapping[str, str] 
     """The whole summary as canvas markdown: byline, paragraphs (or a bulleted list), the footer line; a
     "[12]" citation becomes a link to its message."""
     lines: list[str] = []
+    refs = refs or source_links(doc, summary)
     if doc.url:
         lines.append(f"Source: [{_inert(plain_title(doc))}]({doc.url})")
     byline = [part for part in (doc.author, doc.date) if part and part.strip()]
@@ -48,12 +49,19 @@ def canvas_markdown(doc: Document, summary: Summary, *, refs: Mapping[str, str] 
     if lines:
         lines.append("")
     for paragraph in summary.paragraphs:
-        text = _cited(_inert(" ".join(paragraph.split())), refs or {})
+        text = _cited(_inert(" ".join(paragraph.split())), refs)
         if not text:
             continue
         lines.append(f"- {text}" if summary.form == "bullets" else text)
         if summary.form != "bullets":
             lines.append("")
+    if summary.sources and summary.model != OFFLINE_MODEL:  # an extract's passages are its own sentences
+        lines.extend(["", "## Sources"])
+        for source in summary.sources:
+            number = str(source.number)
+            marker = f"[[{number}]]({refs[number]})" if number in refs else f"[{number}]"
+            page = f" (p. {source.page})" if source.page else ""
+            lines.append(f"- {marker} “{_inert(' '.join(source.quote.split()))}”{page}")
     lines.extend(["", "---", f"_{_inert(footer_text(doc, summary))}_"])
     return "\n".join(lines).strip() + "\n"
 

@@ -26,6 +26,7 @@ from bot.slack.blocks import (
     shorten,
 )
 from bot.slack.transcript import THREAD_LABEL
+from bot.summary.citations import fragment_link
 from bot.summary.clean import sentence_spans
 from bot.summary.footer import footer_text
 
@@ -34,6 +35,7 @@ _MARKER = re.compile(r"\[(\d{1,4})\]")
 MAX_MESSAGE_CHARS = 11_000  # Slack's undocumented msg_blocks_too_long cap is ~11-13k
 TITLE_LIMIT = 250
 BULLET = "•"
+SOURCE_QUOTE_CHARS = 140
 
 
 def render_summary(
@@ -48,10 +50,11 @@ def render_summary(
         texts = _bullet_sections(summary.paragraphs)
     else:
         texts = [piece for paragraph in summary.paragraphs for piece in _pieces(paragraph)]
+    refs = refs or source_links(doc, summary)
     sections = [section(_linked(text, refs) if refs else text) for text in texts]
     footer = context(escaped_within(footer_text(doc, summary), SECTION_LIMIT))
     buttons = controls(reply_id) if reply_id else []
-    groups = _pack([header, *sections, footer, *buttons])
+    groups = _pack([header, *sections, *sources_blocks(summary, refs), footer, *buttons])
     title = plain_title(doc)
     first = next((p.strip() for p in summary.paragraphs if p.strip()), "")
     messages = []
@@ -76,6 +79,33 @@ def render_answer(docs: list[Document], answer: Answer, *, reply_id: str | None 
     buttons = controls(reply_id, reshape=False) if reply_id else []
     return [
         SlackMessage(text=fallback, blocks=tuple(blocks)) for blocks in _pack([*sections, footer, *buttons])
+    ]
+
+
+def source_links(doc: Document, summary: Summary) -> dict[str, str]:
+    """For a web page's summary, each marker's link: the page, scrolled to the cited passage."""
+    if not (doc.url and doc.url.startswith(("http://", "https://"))):
+        return {}
+    return {str(s.number): fragment_link(doc.url, s.quote) for s in summary.sources}
+
+
+def sources_blocks(summary: Summary, refs: Mapping[str, str]) -> list[Block]:
+    """The compact *Sources* part: each cited passage as a short quote after its number (linked into the
+    page where `refs` has it; with its page number for a PDF), at most 10 to a context block. An
+    extractive summary's passages are its own sentences: its markers link into the page, it lists none."""
+    if summary.model == OFFLINE_MODEL:
+        return []
+    lines = []
+    for source in summary.sources:
+        number = f"[{source.number}]"
+        marker = link(refs[str(source.number)], number) if str(source.number) in refs else number
+        page = f" (p. {source.page})" if source.page else ""
+        lines.append(f"{marker} “{escaped_within(source.quote, SOURCE_QUOTE_CHARS)}”{page}")
+    if lines:
+        lines[0] = f"*Sources* {lines[0]}"
+    return [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in lines[i : i + 10]]}
+        for i in range(0, len(lines), 10)
     ]
 
 

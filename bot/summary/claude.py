@@ -16,8 +16,9 @@ import anthropic
 import httpx2
 
 from bot.errors import AICredentialsError, ServiceUnavailable, TransientError, UserFacingError
-from bot.models import Document, LengthPlan, SummarySpec
+from bot.models import Document, LengthPlan, Source, SummarySpec
 from bot.retry import RetryPolicy, retrying
+from bot.summary.citations import Cited, marked
 from bot.summary.contract import parse_items
 from bot.summary.prompt import (
     MAX_ANSWER_WORDS,
@@ -57,23 +58,50 @@ def default_model() -> str:
     return FALLBACK_MODEL
 
 
-def make_claude(*, api_key: str, base_url: str | None, model: str | None) -> Claude:
+def make_claude(*, api_key: str, base_url: str | None, model: str | None, citations: bool = True) -> Claude:
     """The worker's one Claude client (SDK retries off; `bot.retry` decides), for `model` or the default."""
     client = anthropic.AsyncAnthropic(
         api_key=api_key, base_url=base_url, max_retries=0, timeout=TIMEOUT_SECONDS
     )
-    return Claude(client, model=model or default_model())
+    return Claude(client, model=model or default_model(), citations=citations)
+
+
+class CitationsRefused(Exception):
+    """The API will not cite documents for this model or request: ask again without citations."""
 
 
 class Claude:
-    """One shared client for the worker's lifetime."""
+    """One shared client for the worker's lifetime. With `citations`, a whole document is sent as a
+    `document` block with citations enabled, and the answer comes back with "[n]" markers and the cited
+    passages; where the API refuses citations, the client stops asking for them (and says nothing)."""
 
     def __init__(
-        self, client: anthropic.AsyncAnthropic, *, model: str, policy: RetryPolicy | None = None
+        self,
+        client: anthropic.AsyncAnthropic,
+        *,
+        model: str,
+        policy: RetryPolicy | None = None,
+        citations: bool = True,
     ) -> None:
         self.client = client
         self.model = model
         self.policy = policy or RetryPolicy()
+        self.citations = citations
+
+    def _document(self, doc: Document) -> anthropic.types.TextBlockParam | anthropic.types.DocumentBlockParam:
+        """The whole document as Claude reads it (the same for a summary and a follow-up, so the second
+        reads the first's cached prompt): a citable document block, or delimited text."""
+        if not self.citations or doc.kind == "conversation":  # a conversation cites its messages by number
+            return {"type": "text", "text": document_part(doc), "cache_control": {"type": "ephemeral"}}
+        block: anthropic.types.DocumentBlockParam = {
+            "type": "document",
+            "source": {"type": "text", "media_type": "text/plain", "data": doc.text},
+            "citations": {"enabled": True},
+            "cache_control": {"type": "ephemeral"},
+        }
+        if doc.title:
+            block["title"] = doc.title[:500]
+        return block
 
     async def summarize(
         self,
@@ -88,9 +116,6 @@ class Claude:
     ) -> ModelOutput:
         """Stream one summary (or one part's, or a revision of `draft` fixing `problems`), parsed as
         `plan.form` asks. Raises ServiceUnavailable after the retry budget, UserFacingError on 4xx."""
-        document: anthropic.types.TextBlockParam = {"type": "text", "text": document_part(doc)}
-        if part is None:  # a whole document: cache it for the re-ask and for follow-ups in the thread
-            document["cache_control"] = {"type": "ephemeral"}
         request = request_part(
             plan=plan,
             spec=spec,
@@ -99,19 +124,29 @@ class Claude:
             problems=problems,
             conversation=doc.kind == "conversation",
         )
-        content: list[anthropic.types.TextBlockParam] = [document, {"type": "text", "text": request}]
-        return await self._stream([{"role": "user", "content": content}], plan=plan, live=live)
+        while True:
+            # a whole document is cached for the re-ask and for follow-ups in the thread; a part is not
+            document = self._document(doc) if part is None else {"type": "text", "text": document_part(doc)}
+            content: list[anthropic.types.ContentBlockParam] = [document, {"type": "text", "text": request}]
+            try:
+                return await self._stream([{"role": "user", "content": content}], plan=plan, live=live)
+            except CitationsRefused:
+                log.warning("Anthropic refused citations for %s; summarizing without them", self.model)
+                self.citations = False
 
     async def answer(self, docs: list[Document], *, question: str, live: Live | None = None) -> ModelOutput:
         """An answer from `docs` only. The documents are sent exactly as for their summary, so the cached
         prompt prefix is read instead of the whole document again."""
-        blocks: list[anthropic.types.TextBlockParam] = [
-            {"type": "text", "text": document_part(d)} for d in docs
-        ]
-        blocks[-1]["cache_control"] = {"type": "ephemeral"}
-        blocks.append({"type": "text", "text": question_part(question, documents=len(docs))})
         plan = LengthPlan(words=MAX_ANSWER_WORDS, paragraphs=1)
-        return await self._stream([{"role": "user", "content": blocks}], plan=plan, live=live)
+        while True:
+            blocks: list[anthropic.types.ContentBlockParam] = [self._document(d) for d in docs]
+            blocks.append({"type": "text", "text": question_part(question, documents=len(docs))})
+            try:
+                return await self._stream(
+                    [{"role": "user", "content": blocks}], plan=plan, live=live, cite=False
+                )
+            except CitationsRefused:
+                self.citations = False
 
     async def summarize_pdf(
         self, data: bytes, *, title: str | None, plan: LengthPlan, spec: SummarySpec
@@ -132,7 +167,12 @@ class Claude:
         return await self._stream([{"role": "user", "content": [document, request]}], plan=plan)
 
     async def _stream(
-        self, messages: list[anthropic.types.MessageParam], *, plan: LengthPlan, live: Live | None = None
+        self,
+        messages: list[anthropic.types.MessageParam],
+        *,
+        plan: LengthPlan,
+        live: Live | None = None,
+        cite: bool = True,
     ) -> ModelOutput:
         """One streamed call with the retry policy; the answer parsed as `plan.form` asks, its words shown
         on `live` as they arrive (a retry tells `live` to stop: the finished reply replaces them)."""
@@ -152,7 +192,7 @@ class Claude:
             if attempts > 1 and live is not None:
                 await live.restart()
             return await self._call(
-                messages, plan=plan, attempt=attempts, live=live if attempts == 1 else None
+                messages, plan=plan, attempt=attempts, live=live if attempts == 1 else None, cite=cite
             )
 
         return await retrying(once, policy=self.policy, give_up=give_up, what="Anthropic")
@@ -164,8 +204,10 @@ class Claude:
         plan: LengthPlan,
         attempt: int,
         live: Live | None,
+        cite: bool = True,
     ) -> ModelOutput:
-        """One streamed call; SDK errors become ours (TransientError for what a retry may fix)."""
+        """One streamed call; SDK errors become ours (TransientError for what a retry may fix). With
+        `cite`, cited text blocks get their "[n]" markers and the output its sources."""
         try:
             async with self.client.messages.stream(
                 model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
@@ -178,6 +220,8 @@ class Claude:
             log.error("Anthropic rejected the API key: %s", type(exc).__name__)
             raise AICredentialsError(attempts=attempt) from None
         except anthropic.BadRequestError as exc:
+            if self.citations and "citation" in str(exc.message).lower():
+                raise CitationsRefused() from None
             log.warning("Anthropic refused the request: %s", exc.message)
             raise UserFacingError("The AI service couldn't process this content.") from None
         except (anthropic.APIStatusError, anthropic.APIConnectionError, httpx2.TransportError) as exc:
@@ -185,9 +229,15 @@ class Claude:
                 log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
                 raise UserFacingError("The AI service couldn't process this content.") from None
             raise TransientError(type(exc).__name__, retry_after=_retry_after(exc)) from None
-        text = "".join(block.text for block in message.content if block.type == "text")
+        texts = [block for block in message.content if block.type == "text"]
+        sources: tuple[Source, ...] = ()
+        if cite:
+            text, sources = marked([(block.text, _cited(block.citations)) for block in texts])
+        else:
+            text = "".join(block.text for block in texts)
         usage = message.usage
         output = ModelOutput(
+            sources=sources,
             paragraphs=parse_items(text, plan.form),
             truncated=message.stop_reason in {"max_tokens", "model_context_window_exceeded"},
             input_tokens=usage.input_tokens,
@@ -203,6 +253,17 @@ class Claude:
             output.output_tokens,
         )
         return output
+
+
+def _cited(citations: list[anthropic.types.TextCitation] | None) -> list[Cited]:
+    """The passages a text block cites: character ranges of a text document, pages of a PDF."""
+    found: list[Cited] = []
+    for citation in citations or []:
+        if citation.type == "char_location":
+            found.append(Cited(citation.cited_text, citation.start_char_index))
+        elif citation.type == "page_location":
+            found.append(Cited(citation.cited_text, 0, citation.start_page_number))
+    return found
 
 
 def _retryable_status(exc: anthropic.APIStatusError) -> bool:

@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.errors import NoReadableText
-from bot.models import OFFLINE_MODEL, Document, LengthPlan, Summary, SummarySpec
+from bot.models import OFFLINE_MODEL, Document, LengthPlan, Source, Summary, SummarySpec
 from bot.summary.chunking import estimate_tokens, split_document
+from bot.summary.citations import cite_extract
 from bot.summary.clean import clean_text, sentence_spans
 from bot.summary.contract import problems
 from bot.summary.faithfulness import unsupported
@@ -109,7 +110,10 @@ async def summarize(
     notes.extend(plan.notes)
     source_language = guess_language(text[:20_000])
     if writer is None:
-        summary = _offline(text, plan=plan, source_words=words, source_language=source_language, notes=notes)
+        cite = bool(doc.url and doc.url.startswith(("http://", "https://")))  # markers link into the page
+        summary = _offline(
+            text, plan=plan, source_words=words, source_language=source_language, notes=notes, cite=cite
+        )
         if live is not None:
             bullet = "• " if summary.form == "bullets" else ""
             for item in summary.paragraphs:
@@ -149,21 +153,37 @@ async def summarize(
         tokens_used=usage.input_tokens + usage.output_tokens,
         form=plan.form,
         input_tokens=usage.input_tokens,
+        sources=output.sources,
     )
 
 
 def _offline(
-    text: str, *, plan: LengthPlan, source_words: int, source_language: str | None, notes: list[str]
+    text: str,
+    *,
+    plan: LengthPlan,
+    source_words: int,
+    source_language: str | None,
+    notes: list[str],
+    cite: bool = False,
 ) -> Summary:
-    """The extractive summary, checked against the same contract (it cannot translate, and says so)."""
+    """The extractive summary, checked against the same contract (it cannot translate, and says so).
+    With `cite`, each sentence carries a marker for the very sentence of the source it is."""
     items = summarize_offline(text, plan=plan)
+    sources: tuple[Source, ...] = ()
+    if cite and not plan.tiny:  # a gist of a tiny source is the source: nothing to point to
+        items, sources = cite_extract(items, text)
     if plan.language and not (source_language and same_language(plan.language, source_language)):
         notes.append(f"asked for {plan.language}; an offline summary keeps the source's language")
     missed = problems(items, replace(plan, language=None))
     if missed and items:
         notes.append(f"the source does not allow the exact shape: {'; '.join(missed)}")
     return Summary(
-        paragraphs=items, model=OFFLINE_MODEL, source_words=source_words, notes=tuple(notes), form=plan.form
+        paragraphs=items,
+        model=OFFLINE_MODEL,
+        source_words=source_words,
+        notes=tuple(notes),
+        form=plan.form,
+        sources=sources,
     )
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.models import Document, LengthPlan, SummarySpec
+from bot.models import Document, LengthPlan, Source, SummarySpec
 from bot.summary.prompt import Part
 
 
 @dataclass(frozen=True)
 class ModelOutput:
-    """One answer: its items parsed as the plan's form, whether it hit the output limit, and its usage."""
+    """One answer: its items parsed as the plan's form (with citation markers when the model cited the
+    document), whether it hit the output limit, its usage, and the cited passages."""
 
     paragraphs: tuple[str, ...]
     truncated: bool
@@ -22,6 +23,7 @@ class ModelOutput:
     output_tokens: int
     cache_write_tokens: int = 0  # input written to the prompt cache (the document, on a first call)
     cache_read_tokens: int = 0  # input read from it (a re-ask or a follow-up about the same document)
+    sources: tuple[Source, ...] = ()  # what the "[n]" markers in `paragraphs` cite
 
     @property
     def tokens(self) -> int:

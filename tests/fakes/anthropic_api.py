@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tests.fakes.anthropic_citations import citable_documents, cited_blocks
 from tests.fakes.http import DropConnection, FakeServer, Request, Response, json_response
 
 Responder = Callable[[dict[str, Any]], str]
@@ -156,6 +157,19 @@ def default_responder(request: dict[str, Any]) -> str:
     return "\n\n".join(" ".join(sentences[s : s + per]) for s in starts)
 
 
+def _blocks(text: str, documents: list[tuple[str, str | None]] | None) -> list[dict[str, Any]]:
+    """The answer's content blocks: cited blocks when the request enabled citations, else one text block."""
+    if not text:
+        return []
+    return cited_blocks(text, documents) if documents else [{"type": "text", "text": text}]
+
+
+def _deltas(text: str) -> list[str]:
+    """A block's text as the stream sends it: a few words a delta."""
+    pieces = re.split(r"(?<=\s)(?=\S)", text) if text else []
+    return ["".join(pieces[i : i + 3]) for i in range(0, len(pieces), 3)]
+
+
 def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
@@ -205,6 +219,7 @@ class FakeAnthropic(FakeServer):
         self._delay, self._delay_times = 0.0, 0
         self._pace = 0.0
         self._seq = 0
+        self._refuse_citations = False
 
     # ----- test-facing helpers -----
 
@@ -237,6 +252,11 @@ class FakeAnthropic(FakeServer):
         """Wait `seconds` before answering the next `times` requests (None: every request until delay(0))."""
         with self._lock:
             self._delay, self._delay_times = seconds, -1 if times is None else times
+
+    def refuse_citations(self) -> None:
+        """Answer a request that enables citations with 400, as for a model that does not support them."""
+        with self._lock:
+            self._refuse_citations = True
 
     def pace(self, seconds: float) -> None:
         """Stream each text delta `seconds` after the previous one (a model writing at a given speed)."""
@@ -312,8 +332,14 @@ class FakeAnthropic(FakeServer):
             return self._error(400, "invalid_request_error", problem)
         if is_count:
             return json_response({"input_tokens": count_input_tokens(body)})
+        try:
+            documents = citable_documents(body)
+        except ValueError as exc:
+            return self._error(400, "invalid_request_error", str(exc))
+        if documents is not None and self._refuse_citations:
+            return self._error(400, "invalid_request_error", "Citations are not supported for this model.")
         self._wait_if_delayed()
-        return self._stream(body) if body.get("stream") else self._message(body)
+        return self._stream(body, documents) if body.get("stream") else self._message(body, documents)
 
     def _take_failure(self) -> _Failure | None:
         with self._lock:
@@ -376,21 +402,21 @@ class FakeAnthropic(FakeServer):
             self._usages.append(usage)
         return usage
 
-    def _message(self, body: dict[str, Any]) -> Response:
+    def _message(self, body: dict[str, Any], documents: list[tuple[str, str | None]] | None) -> Response:
         text, stop_reason, stop_sequence, output_tokens = self._generate(body)
         message = {
             "id": self._next_id("msg"),
             "type": "message",
             "role": "assistant",
             "model": body["model"],
-            "content": [{"type": "text", "text": text}] if text else [],
+            "content": _blocks(text, documents),
             "stop_reason": stop_reason,
             "stop_sequence": stop_sequence,
             "usage": self._usage(body, output_tokens),
         }
         return json_response(message, headers={"request-id": self._next_id("req")})
 
-    def _stream(self, body: dict[str, Any]) -> Response:
+    def _stream(self, body: dict[str, Any], documents: list[tuple[str, str | None]] | None) -> Response:
         text, stop_reason, stop_sequence, output_tokens = self._generate(body)
         with self._lock:
             fail = self._mid_stream_errors > 0
@@ -406,39 +432,42 @@ class FakeAnthropic(FakeServer):
             "stop_sequence": None,
             "usage": self._usage(body, 1),
         }
-        pieces = re.split(r"(?<=\s)(?=\S)", text) if text else []
-        deltas = ["".join(pieces[i : i + 3]) for i in range(0, len(pieces), 3)]
+        blocks = _blocks(text, documents)
+        total = sum(len(_deltas(b["text"])) for b in blocks)
 
         def events() -> Iterator[bytes]:
             yield _sse("message_start", {"type": "message_start", "message": start})
-            if deltas:
+            if not blocks:
+                yield _sse("ping", {"type": "ping"})
+            sent = 0
+            for index, block in enumerate(blocks):
+                opened = {"type": "text", "text": ""}
                 yield _sse(
                     "content_block_start",
-                    {
-                        "type": "content_block_start",
-                        "index": 0,
-                        "content_block": {"type": "text", "text": ""},
-                    },
+                    {"type": "content_block_start", "index": index, "content_block": opened},
                 )
-            yield _sse("ping", {"type": "ping"})
-            for n, delta in enumerate(deltas):
-                if fail and n >= max(1, len(deltas) // 2):
-                    break
-                if pace and n:
-                    time.sleep(pace)
-                yield _sse(
-                    "content_block_delta",
-                    {
-                        "type": "content_block_delta",
-                        "index": 0,
-                        "delta": {"type": "text_delta", "text": delta},
-                    },
-                )
+                if index == 0:  # the API pings after the first block opens
+                    yield _sse("ping", {"type": "ping"})
+                for citation in block.get("citations") or []:
+                    delta = {"type": "citations_delta", "citation": citation}
+                    yield _sse(
+                        "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+                    )
+                for piece in _deltas(block["text"]):
+                    if fail and sent >= max(1, total // 2):
+                        yield _sse("error", OVERLOADED)
+                        return
+                    if pace and sent:
+                        time.sleep(pace)
+                    sent += 1
+                    delta = {"type": "text_delta", "text": piece}
+                    yield _sse(
+                        "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
+                    )
+                yield _sse("content_block_stop", {"type": "content_block_stop", "index": index})
             if fail:
                 yield _sse("error", OVERLOADED)
                 return
-            if deltas:
-                yield _sse("content_block_stop", {"type": "content_block_stop", "index": 0})
             stop = {"stop_reason": stop_reason, "stop_sequence": stop_sequence}
             usage = {"output_tokens": output_tokens}
             yield _sse("message_delta", {"type": "message_delta", "delta": stop, "usage": usage})
