@@ -82,13 +82,10 @@ def test_sigterm_returns_an_unfinished_job_to_the_queue(
 MESSAGE = SlackMessage(text="summary", blocks=({"type": "section", "text": {"type": "mrkdwn", "text": "s"}},))
 
 
-@pytest.fixture
-async def posting(slack: FakeSlack, redis_url: str) -> AsyncIterator[tuple[SlackPoster, SlackPoster, Job]]:
-    """Two posters (two workers) sharing the real Redis and the fake Slack, and a job in a fresh thread."""
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
-    redis = aioredis.Redis.from_url(redis_url)
+def job_in_new_thread(slack: FakeSlack) -> Job:
+    """A text job for a new message in channel C1 (its thread is the reply's)."""
     parent = slack.add_message("C1", text="hello")
-    job = Job(
+    return Job(
         id=f"job-{parent}",
         kind="text",
         team="T",
@@ -99,6 +96,14 @@ async def posting(slack: FakeSlack, redis_url: str) -> AsyncIterator[tuple[Slack
         source="text",
         text="x",
     )
+
+
+@pytest.fixture
+async def posting(slack: FakeSlack, redis_url: str) -> AsyncIterator[tuple[SlackPoster, SlackPoster, Job]]:
+    """Two posters (two workers) sharing the real Redis and the fake Slack, and a job in a fresh thread."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    job = job_in_new_thread(slack)
     yield SlackPoster(client, redis), SlackPoster(client, redis), job
     await redis.aclose()
 
@@ -156,18 +161,8 @@ async def test_a_live_message_whose_ts_cannot_be_recorded_is_withdrawn(
     find it to finish it), live text is off, and the finished reply is later posted as the only one."""
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
     redis = aioredis.Redis.from_url(own_redis.url)
-    parent = slack.add_message("C1", text="hello")
-    job = Job(
-        id="live-1",
-        kind="text",
-        team="T",
-        channel="C1",
-        message_ts=parent,
-        thread_ts=parent,
-        user="U1",
-        source="text",
-        text="x",
-    )
+    job = job_in_new_thread(slack)
+    parent = job.thread_ts
     live = LiveReply(client, redis, job)
     own_redis.stop()
     await live.text("The council approved the transit plan on Tuesday ")
