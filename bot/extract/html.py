@@ -1,11 +1,15 @@
 """HTML → main text and metadata: trafilatura first, a plain lxml text pass when it finds nothing.
 
-Pure: takes the page's bytes (and the URL only as a hint for metadata), never fetches anything.
+trafilatura runs tuned for precision and at its default balance; the precise text wins unless it is a
+fragment of the balanced one (a forum thread, a product page). Either is pruned of the boilerplate
+trafilatura lets through by `html_rules`. Pure: takes the page's bytes (and the URL only as a hint for
+metadata), never fetches anything.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -15,6 +19,7 @@ from trafilatura.settings import Document as TrafilaturaDocument
 
 from bot.extract.common import MIN_WORDS, Extracted
 from bot.extract.decode import charset_from_content_type, decode_bytes, lookup_codec
+from bot.extract.html_rules import prune
 from bot.text import count_words, normalize_text
 
 # A precise extraction this short is suspicious: retry trafilatura tuned for recall, and prefer that
@@ -22,6 +27,26 @@ from bot.text import count_words, normalize_text
 _RETRY_BELOW_WORDS = 40
 _MUCH_LONGER = 2
 _WITHIN_SHARE = 0.8
+# trafilatura tuned for precision can cut a page that is not one article (a forum thread, a product
+# page) down to a fragment; its default balance keeps the rest. Take the default when the precise
+# text is under this share of it and at least `_MUCH_MORE` words shorter (pruned of boilerplate first).
+_FRAGMENT_SHARE = 0.7
+_MUCH_MORE = 50
+_SUBSTANTIAL_WORDS = 250
+# A dated news or blog article says so (schema.org type, article:published_time); a bare "Article" or
+# og:type article is many sites' default for every page, listings included.
+_ARTICLE = re.compile(
+    r"""["']@type["']\s*:\s*\[?\s*["'](?:https?://schema\.org/)?(?:(?:Reportage|Analysis|Opinion)?NewsArticle|BlogPosting)["']"""
+    r"""|<meta[^>]+["']article:published_time["']""",
+    re.IGNORECASE,
+)
+_DISCUSSION = re.compile(
+    r"""["']@type["']\s*:\s*\[?\s*["'](?:https?://schema\.org/)?(?:DiscussionForumPosting|QAPage|SocialMediaPosting)["']"""
+    r"""|itemtype\s*=\s*["']https?://schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)["']""",
+    re.IGNORECASE,
+)
+# Scripts written without spaces: about two characters make a word (so a Japanese article is not "thin").
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
 # No guessing a date from "© 2024" in the footer: a wrong date in the summary header is worse than none.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
@@ -41,9 +66,13 @@ _AROUND = {
     "list": ("\n\n", "\n\n"),
     "table": ("\n\n", "\n\n"),
     "div": ("\n\n", "\n\n"),
+    "row": ("\n\n", "\n\n"),
+    "cell": ("\n\n", "\n\n"),
     "lb": ("\n", ""),
 }
 _SKIPPED_OUTPUT_TAGS = frozenset({"graphic"})
+# A table row holding these is page layout, not data: its cells are rendered as blocks, not `a | b`.
+_LAYOUT_BLOCKS = frozenset({"p", "head", "list", "table", "quote"})
 
 # Fallback pass over the raw page: what is never article text, and what starts a new paragraph.
 _NOISE_TAGS = (
@@ -117,19 +146,33 @@ def sniff_declared_charset(data: bytes) -> str | None:
 def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> Extracted:
     """Main content of a page with its title, site name, author and date (ISO `YYYY-MM-DD`)."""
     page = decode_html(data, content_type=content_type)
-    found = _trafilatura(page, url=url, favor_precision=True)
-    if found is not None and count_words(found.text) >= _RETRY_BELOW_WORDS:
+    # A page that declares itself a discussion (schema.org) is made of its replies: keep them.
+    replies = bool(_DISCUSSION.search(page))
+    found = _trafilatura(page, url=url, favor_precision=True, replies=replies)
+    if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
+        return found  # a page that says it is an article, and reads like one: no second pass needed
+    balanced = _trafilatura(page, url=url, metadata=False, replies=replies)  # same metadata: read it once
+    if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
+        if balanced is not None and _is_fragment_of(found.text, balanced.text):
+            return replace(found, text=balanced.text)
         return found
     plain_title, plain_text = _plain_pass(page)
-    wider = _trafilatura(page, url=url, favor_recall=True)
+    wider = _trafilatura(page, url=url, favor_recall=True, replies=replies)
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
     # if it is page content, i.e. survives the plain pass that drops header, nav, footer and aside.
-    if (
-        wider is not None
-        and _mostly_within(wider.text, plain_text)
-        and (found is None or count_words(wider.text) > _MUCH_LONGER * count_words(found.text) + MIN_WORDS)
-    ):
-        found = wider
+    for candidate in (balanced, wider):
+        if (
+            candidate is not None
+            and (_mostly_within(candidate.text, plain_text) or _substantial(candidate, wider))
+            and (
+                found is None
+                or page_words(candidate.text) > _MUCH_LONGER * page_words(found.text) + MIN_WORDS
+            )
+        ):
+            found = (
+                candidate if candidate is wider else replace(found or wider or candidate, text=candidate.text)
+            )
+            break
     if found is None or not found.text:
         return Extracted(
             text=plain_text,
@@ -137,6 +180,24 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
             url=wider.url if wider else None,
         )
     return found
+
+
+def page_words(text: str) -> int:
+    """Words in `text`, counting runs of Chinese, Japanese or Korean characters at two characters a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return count_words(text)
+    return count_words(_UNSPACED.sub(" ", text)) + unspaced // 2
+
+
+def _substantial(candidate: Extracted, wider: Extracted | None) -> bool:
+    """Default-balance text too long to be a footer (forum posts inside a `<form>` fail the plain pass)."""
+    return candidate is not wider and page_words(candidate.text) >= _SUBSTANTIAL_WORDS
+
+
+def _is_fragment_of(precise: str, balanced: str) -> bool:
+    short, long = page_words(precise), page_words(balanced)
+    return short < _FRAGMENT_SHARE * long and long - short > _MUCH_MORE
 
 
 def canonical_url(candidate: str | None, fetched: str | None) -> str | None:
@@ -162,20 +223,30 @@ def _mostly_within(text: str, container: str) -> bool:
 
 
 def _trafilatura(
-    page: str, *, url: str | None, favor_precision: bool = False, favor_recall: bool = False
+    page: str,
+    *,
+    url: str | None,
+    favor_precision: bool = False,
+    favor_recall: bool = False,
+    metadata: bool = True,
+    replies: bool = False,
 ) -> Extracted | None:
     result = trafilatura.bare_extraction(
         page,
         url=url,
         favor_precision=favor_precision,
         favor_recall=favor_recall,
-        include_comments=False,
+        include_comments=replies,
         include_tables=True,
-        with_metadata=True,
+        include_links=True,
+        with_metadata=metadata,
         date_extraction_params=dict(_DATE_PARAMS),
     )
     if not isinstance(result, TrafilaturaDocument) or result.body is None:
         return None
+    if replies and result.commentsbody is not None:
+        result.body.extend(list(result.commentsbody))  # trafilatura sets the replies apart: they are content
+    prune(result.body, replies=replies)
     return Extracted(
         text=_render(result.body),
         title=_clean(result.title),
@@ -201,7 +272,7 @@ def _render_into(element: etree._Element, parts: list[str]) -> None:
     if tag == "item":
         parts.append("\n- " + _one_line(element) + (element.tail or ""))
         return
-    if tag == "row":
+    if tag == "row" and not any(block.tag in _LAYOUT_BLOCKS for block in element.iterdescendants()):
         cells = (_one_line(cell) for cell in element)
         parts.append("\n" + " | ".join(cell for cell in cells if cell) + (element.tail or ""))
         return

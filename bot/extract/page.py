@@ -18,8 +18,8 @@ from lxml import etree
 
 from bot.errors import NoReadableText
 from bot.extract.common import MIN_WORDS, Extracted
-from bot.extract.html import decode_html
-from bot.text import count_words, normalize_text
+from bot.extract.html import decode_html, page_words
+from bot.text import normalize_text
 
 THIN_WORDS = 50
 ALMOST_NO_TEXT = 20
@@ -68,7 +68,7 @@ _DESCRIPTION_KEYS = ("og:description", "twitter:description", "description")
 
 def check_page(data: bytes, *, content_type: str | None, found: Extracted) -> Extracted:
     """`found` itself, or the page's description with a notice, or `NoReadableText` with the reason."""
-    words = count_words(found.text)
+    words = page_words(found.text)
     if words >= THIN_WORDS:
         return found
     page = decode_html(data, content_type=content_type)
@@ -79,7 +79,7 @@ def check_page(data: bytes, *, content_type: str | None, found: Extracted) -> Ex
         reason = "no_text"
     meta = _meta(page)
     description = meta.get("description", "")
-    described = count_words(description)
+    described = page_words(description)
     if described >= MIN_WORDS and (reason != "no_text" or described > words):
         return Extracted(
             text=description,

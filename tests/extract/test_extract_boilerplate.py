@@ -1,0 +1,241 @@
+"""bot.extract.html_rules and the HTML pass around it: boilerplate that trafilatura lets through is dropped
+by structural rules, and article text (link lists included) is kept. Synthetic pages only."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from bot.extract import extract
+from bot.extract.html import page_words
+from bot.extract.html_rules import prune
+from tests.documents import html_page
+
+PROSE = (
+    "The council voted on Tuesday to extend the tram line by four kilometres, after two years of "
+    "consultation with residents, shop owners and the regional transport authority.",
+    "Work starts in March and should take eighteen months; the budget of 210 million euros is shared "
+    "between the city, the region and a European fund for cleaner transport.",
+    "Opponents said the money would be better spent on buses, which reach more neighbourhoods, but the "
+    "motion passed by thirty-one votes to twelve after a long debate.",
+)
+
+
+def output(*blocks: str) -> etree._Element:
+    """A tree shaped like trafilatura's output (`p`, `head`, `list`/`item`, `ref` around links)."""
+    return etree.fromstring(f"<body>{''.join(blocks)}</body>")
+
+
+def p(text: str) -> str:
+    """One paragraph of trafilatura output."""
+    return f"<p>{text}</p>"
+
+
+def links(*titles: str, tag: str = "list") -> str:
+    """A list (or, with tag="p", a paragraph) made only of links."""
+    if tag == "p":
+        return "<p>" + " | ".join(f"<ref target='/{i}'>{t}</ref>" for i, t in enumerate(titles)) + "</p>"
+    return (
+        "<list>"
+        + "".join(f"<item><ref target='/{i}'>{t}</ref></item>" for i, t in enumerate(titles))
+        + "</list>"
+    )
+
+
+def text_of(body: etree._Element) -> str:
+    """The tree's text, whitespace collapsed."""
+    return " ".join(" ".join(str(piece) for piece in body.itertext()).split())
+
+
+ARTICLE = "".join(p(text) for text in PROSE)
+HEADLINES = ("Mayor opens new bridge", "Schools close for storm", "Budget vote delayed again")
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        pytest.param(links("Home", "News", "Sport", "Weather", tag="p"), id="menu-bar-before"),
+        pytest.param(links(*HEADLINES), id="headline-list"),
+        pytest.param(links(*HEADLINES[:2]) + p("(31 Dec |") + links(HEADLINES[2]), id="run-with-fillers"),
+    ],
+)
+def test_link_dense_runs_outside_the_prose_are_dropped(boilerplate: str) -> None:
+    """Menus and headline lists before or after the article go; every article paragraph stays."""
+    for body in (output(boilerplate, ARTICLE), output(ARTICLE, boilerplate)):
+        prune(body)
+        assert text_of(body) == " ".join(PROSE)
+
+
+def test_list_of_links_inside_the_article_body_is_kept() -> None:
+    """A list of links with prose on both sides is part of the article: the rule must not fire."""
+    body = output(p(PROSE[0]), links("The full report", "The council minutes", "The tram map"), p(PROSE[1]))
+    prune(body)
+    assert "The council minutes" in text_of(body)
+
+
+def test_list_of_links_introduced_by_a_sentence_is_kept() -> None:
+    """Links at the end that a sentence ending in ":" announces are the article's own sources."""
+    intro = p("The documents the council published this week are all available online:")
+    body = output(ARTICLE, intro, links("The full report", "The council minutes", "The tram map"))
+    prune(body)
+    assert "The tram map" in text_of(body)
+
+
+def test_single_link_in_a_paragraph_is_not_a_run() -> None:
+    """One or two links are citations, wherever they are."""
+    body = output(ARTICLE, p("<ref target='/r'>The full report</ref>"))
+    prune(body)
+    assert "The full report" in text_of(body)
+
+
+@pytest.mark.parametrize(
+    "heading", ["Related stories", "More from Politics", "You may also like", "Most read", "Sponsored links"]
+)
+def test_related_heading_goes_with_its_links_and_teasers(heading: str) -> None:
+    """A "related" heading is dropped with the headline list (each item a link and a blurb) under it."""
+    teasers = (
+        "<list><item><ref target='/a'>Mayor opens new bridge</ref></item><item>It took six years.</item>"
+        "<item><ref target='/b'>Schools close for storm</ref></item><item>Reopening on Monday.</item></list>"
+    )
+    body = output(ARTICLE, f"<head rend='h2'>{heading}</head>", teasers)
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_ordinary_heading_and_its_list_are_kept() -> None:
+    """A section heading of the article is not a related-content heading, even before a short list."""
+    body = output(p(PROSE[0]), "<head>More money for trams</head>", links(*HEADLINES), p(PROSE[1]))
+    prune(body)
+    assert "More money for trams" in text_of(body) and "Schools close for storm" in text_of(body)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Related: <ref target='/x'>Tram lines across Europe, compared</ref>",
+        "Read more: <ref target='/x'>How the vote went</ref>",
+        "Also on example.com <ref target='/x'>Bus fares to rise in May</ref>",
+        "Sign up for our morning newsletter and get the news delivered to your inbox.",
+        "Like this story? Share it with a friend!",
+        "Continue reading the main story",
+        "Advertisement",
+    ],
+)
+def test_short_lead_ins_calls_to_action_and_furniture_are_dropped(block: str) -> None:
+    """'Related:', 'Read more:', newsletter pitches, share prompts and page furniture lines go."""
+    body = output(p(PROSE[0]), p(block), p(PROSE[1]))
+    prune(body)
+    assert text_of(body) == " ".join(PROSE[:2])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Readers of the council's newsletter had been told about the plan in January, officials said.",
+        "Related work on the ring road will wait until the tram line is finished, the mayor added.",
+        "Continue reading the documents and you find that the budget was revised twice in one year.",
+    ],
+)
+def test_article_sentences_with_the_same_words_are_kept(sentence: str) -> None:
+    """The rules read whole blocks: an article sentence that merely contains the words stays."""
+    body = output(p(PROSE[0]), p(sentence), p(PROSE[1]))
+    prune(body)
+    assert sentence in text_of(body)
+
+
+def test_comment_section_is_cut_from_its_heading() -> None:
+    """After the article, a "Comments" heading starts what readers wrote: dropped to the end."""
+    body = output(ARTICLE, "<head>12 Comments</head>", p("Great news, about time!"), p("Waste of money."))
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_copyright_footer_is_dropped_with_the_short_lines_after_it() -> None:
+    """A copyright line after the article goes, with the short footer lines (address, phone) under it."""
+    footer = (
+        p("© 2008 Example Newspapers Ltd. All rights reserved.") + p("101 Main Street") + p("(206) 448-8000")
+    )
+    body = output(ARTICLE, footer)
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_copyright_line_inside_the_article_leaves_the_prose_after_it() -> None:
+    """A credit line between paragraphs drops alone: the prose after it is still the article."""
+    body = output(p(PROSE[0]), p("Copyright 2008 The Associated Press."), p(PROSE[1]))
+    prune(body)
+    assert text_of(body) == " ".join(PROSE[:2])
+
+
+def test_discussion_page_keeps_its_replies() -> None:
+    """On a forum thread the replies are the content: the comment rule does not fire."""
+    body = output(ARTICLE, "<head>Comments</head>", p("Great news, about time!"))
+    prune(body, replies=True)
+    assert "Great news, about time!" in text_of(body)
+
+
+def test_all_boilerplate_is_left_for_the_fallbacks() -> None:
+    """When every block looks like boilerplate nothing is dropped: the caller's fallbacks judge the page."""
+    body = output(links("Home", "News", "Sport", "Weather", tag="p"), links(*HEADLINES))
+    prune(body)
+    assert "Weather" in text_of(body) and "Budget vote delayed again" in text_of(body)
+
+
+def test_tail_text_of_a_dropped_block_is_kept() -> None:
+    """Text after a dropped block in the same parent (its tail) belongs to the parent and stays."""
+    body = etree.fromstring(f"<body><div>{ARTICLE}<p>Advertisement</p>tail words stay</div></body>")
+    prune(body)
+    assert text_of(body).endswith("twelve after a long debate. tail words stay")
+
+
+def test_related_list_on_a_real_page_is_dropped_and_the_article_kept() -> None:
+    """End to end: a page with a menu bar, a related-stories box and a newsletter pitch around its article."""
+    related = "".join(f"<li><a href='/s/{i}'>{title}</a></li>" for i, title in enumerate(HEADLINES))
+    body = (
+        "<h1>Tram line to grow by four kilometres</h1>"
+        + "".join(f"<p>{text}</p>" for text in PROSE)
+        + f"<h2>Related stories</h2><ul>{related}</ul>"
+        + "<p>Sign up for our daily newsletter to get the news delivered to your inbox.</p>"
+    )
+    document = extract(html_page(body).encode(), content_type="text/html", url="https://news.example.com/t")
+    assert document.text.endswith("\n\n".join(PROSE))
+    for boilerplate in ("Related stories", *HEADLINES, "newsletter"):
+        assert boilerplate not in document.text
+
+
+def test_layout_table_cells_come_out_as_paragraphs() -> None:
+    """A page laid out in a table keeps its paragraphs apart instead of gluing them into one line."""
+    cells = "".join(f"<p>{text}</p>" for text in PROSE)
+    page = f"<html><body><table><tr><td>{cells}</td></tr></table></body></html>"
+    document = extract(page.encode(), content_type="text/html")
+    assert "\n\n".join(PROSE[:2]) in document.text
+
+
+def test_words_of_unspaced_scripts_are_counted_by_characters() -> None:
+    """Japanese or Chinese text counts about one word per two characters, so an article is not 'thin'."""
+    assert page_words("東京都は新しい交通計画を発表した") == 8
+    assert page_words("Tokyo 東京") == 2
+    assert page_words("plain English words") == 3
+
+
+def test_japanese_article_is_read_not_refused() -> None:
+    """A Japanese article without spaces is summarized from its text, not refused as having none."""
+    sentence = "東京都は新しい交通計画を発表し、二〇三〇年までに路面電車の路線を四キロ延長する方針を示した。"
+    body = "".join(f"<p>{sentence}{i}</p>" for i in range(6))
+    document = extract(html_page(body).encode(), content_type="text/html")
+    assert sentence in document.text
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_page_declaring_a_discussion_keeps_its_replies(declared: bool) -> None:
+    """A page whose schema.org type says it is a Q&A or forum thread keeps its replies; others drop them."""
+    answer = "Use a disk image tool from a live USB stick: it copies every partition, so you can roll back."
+    head = '<script type="application/ld+json">{"@type": "QAPage"}</script>' if declared else ""
+    body = (
+        "<h1>Back up before upgrading</h1>"
+        + "".join(f"<p>{text}</p>" for text in PROSE)
+        + f"<div class='comments'><div class='comment'><p>{answer}</p></div></div>"
+    )
+    document = extract(html_page(body, head=head).encode(), content_type="text/html")
+    assert PROSE[2] in document.text
+    assert (answer in document.text) is declared
