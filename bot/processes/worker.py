@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -20,7 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.pipeline import Pipeline
-from bot.queue.connect import connect
+from bot.queue.connect import connect, pool_sizes
 from bot.queue.gists import Gists
 from bot.queue.limits import TokenBudget
 from bot.queue.prefs import Prefs
@@ -54,11 +55,13 @@ def claude_for(settings: Settings) -> Claude | None:
     )
 
 
-def slack_client(settings: Settings) -> AsyncWebClient:
-    """The worker's Slack client: waits out 429s and retries 5xx and dropped connections."""
+def slack_client(settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """The worker's Slack client: waits out 429s and retries 5xx and dropped connections; with `session`,
+    every call goes over its kept-alive connections (without one, slack_sdk opens one per call)."""
     return AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
+        session=session,
         timeout=30,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -73,8 +76,10 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
     """A ready Worker with its clients (Redis, Slack, HTTP, Claude) created once; all closed on exit."""
     settings.require("slack_bot_token")
     target = connect(settings)
-    redis = target.async_client()
-    http = make_session(settings.fetch_limits)
+    redis_connections, http_connections = pool_sizes(settings.worker_concurrency)
+    redis = target.async_client(max_connections=redis_connections)
+    http = make_session(settings.fetch_limits, connections=http_connections)
+    slack_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=http_connections))
     claude = claude_for(settings)
     queue = Queue(redis, consumer=consumer_name(), lease_ms=settings.job_lease_seconds * 1000)
     engine = Engine(
@@ -84,7 +89,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         max_input_words=settings.max_input_words,
         input_budget_tokens=settings.input_budget_tokens,
     )
-    client = slack_client(settings)
+    client = slack_client(settings, slack_http)
     reader = SlackReader(client, redis)
     pipeline = Pipeline(
         slack=SlackPoster(
@@ -135,6 +140,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         yield worker
     finally:
         await http.close()
+        await slack_http.close()
         if claude is not None:
             await claude.client.close()
         await redis.aclose()

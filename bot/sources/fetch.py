@@ -85,10 +85,12 @@ class GuardedResolver(AbstractResolver):
 def make_session(
     limits: FetchLimits,
     *,
+    connections: int = 100,
     inner_resolver: AbstractResolver | None = None,
     is_public: PublicTest = is_public_ip,
 ) -> aiohttp.ClientSession:
-    """The worker's one HTTP session (create inside the running event loop, close at shutdown).
+    """The worker's one HTTP session (create inside the running event loop, close at shutdown), with at
+    most `connections` open at once (the worker sizes it from its concurrency).
 
     `inner_resolver` and `is_public` exist for tests (a fake DNS; loopback playing the internet).
     """
@@ -97,7 +99,7 @@ def make_session(
             allow_private=limits.allow_private, inner=inner_resolver, is_public=is_public
         ),
         use_dns_cache=False,
-        limit=100,
+        limit=connections,
     )
     timeout = aiohttp.ClientTimeout(total=limits.timeout_seconds, sock_connect=10)
     return aiohttp.ClientSession(

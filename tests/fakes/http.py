@@ -77,6 +77,7 @@ class _Server(ThreadingHTTPServer):
         self.owner = owner
         self._live: dict[threading.Thread, socket.socket] = {}
         self._live_lock = threading.Lock()
+        self.accepted = 0  # TCP connections accepted so far (keep-alive clients open few)
         super().__init__(("127.0.0.1", 0), _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -85,6 +86,7 @@ class _Server(ThreadingHTTPServer):
         )
         with self._live_lock:
             self._live[thread] = request
+            self.accepted += 1
         thread.start()
 
     def _serve_connection(self, request: Any, client_address: Any) -> None:
@@ -210,6 +212,11 @@ class FakeServer:
         if self._httpd is None:
             raise RuntimeError(f"{type(self).__name__} is not started")
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def connections(self) -> int:
+        """How many TCP connections clients opened to this server since it started."""
+        return self._httpd.accepted if self._httpd is not None else 0
 
     def start(self) -> Self:
         """Bind a free port and serve in a daemon thread; returns self."""
