@@ -193,6 +193,11 @@ class Settings:
         2_000_000, env="SUMMARIZER_DAILY_TOKEN_BUDGET", kind="int", low=0, high=10**12, group=_COST,
         doc="Claude tokens per workspace per UTC day; past it, summaries are offline (0: unlimited).",
     )  # fmt: skip
+    summary_cache_hours: int = setting(
+        24, env="SUMMARIZER_SUMMARY_CACHE_HOURS", kind="int", low=0, high=24 * 365, group=_COST,
+        doc="Hours a Claude summary is kept for reuse: the same content asked the same way again (in any "
+        "channel or workspace) is answered from it, with no model call (0: no summary cache).",
+    )  # fmt: skip
     auto_channels: frozenset[str] = setting(
         frozenset(), env="SUMMARIZER_AUTO_CHANNELS", kind="ids", group=_COST, shown="— (every channel)",
         doc="Comma-separated channel ids where links and files are summarized without a mention.",

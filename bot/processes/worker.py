@@ -27,6 +27,7 @@ from bot.queue.limits import TokenBudget
 from bot.queue.prefs import Prefs
 from bot.queue.schedule import Schedules
 from bot.queue.stream import Queue
+from bot.queue.summaries import Summaries
 from bot.queue.threads import ThreadStore
 from bot.settings import Settings
 from bot.slack.canvas import Canvases
@@ -85,6 +86,9 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
     engine = Engine(
         writer=claude,
         budget=TokenBudget(redis, daily_tokens=settings.daily_token_budget),
+        cache=Summaries(redis, ttl_seconds=settings.summary_cache_hours * 3600)
+        if settings.summary_cache_hours
+        else None,
         ai_deadline_seconds=settings.ai_deadline_seconds,
         max_input_words=settings.max_input_words,
         input_budget_tokens=settings.input_budget_tokens,

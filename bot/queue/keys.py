@@ -24,6 +24,7 @@
 | `summarizer:gist:<sha256 of url>`               | string  | `GIST_TTL` (8 days)     | worker: one line    |
 | `summarizer:prefs:<team>:<user>`                | hash    | until changed           | web: App Home       |
 | `summarizer:asked:<team>:<user>`                | hash    | `ASKED_TTL` (8 days)    | worker; web reads   |
+| `summarizer:summary:<sha256 of text and shape>` | string  | SUMMARIZER_SUMMARY_CACHE_HOURS | worker: cache |
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -150,3 +151,9 @@ def prefs(*, team: str, user: str) -> str:
 def asked(*, team: str, user: str) -> str:
     """A person's recent requests: job id → what, where, when, how it ended (JSON)."""
     return f"summarizer:asked:{team}:{user}"
+
+
+def summary(digest: str) -> str:
+    """A finished summary (JSON), kept under the digest of what it was made from (`bot.summary.cache`):
+    the same content asked the same way again, in any channel or workspace, is answered from it."""
+    return f"summarizer:summary:{digest}"

@@ -4,8 +4,14 @@ text layer) are read by Claude from their page images, within the Messages API's
 
 Degraded mode: when the AI service keeps failing past its retries or `ai_deadline_seconds`, or rejects
 the credentials, or the daily token budget is spent, the user still gets a summary: the offline
-extractive one, with a note. The engine talks to a `Writer` and a `Budget` protocol, so it imports no
-model SDK and no Redis client.
+extractive one, with a note. The engine talks to a `Writer`, a `Budget` and a `SummaryCache` protocol,
+so it imports no model SDK and no Redis client.
+
+The summary cache: a model's summary that holds to its request is kept under a digest of the text, its
+shape and the model (`bot.summary.cache`); the same content asked the same way again is answered from
+it with no model call and no tokens spent, noted "cached" in the footer. Offline summaries are not kept
+(they are cheap and deterministic), nor degraded, cut-off or off-contract ones. The cache is a nicety:
+its failures are logged and the summary is made as if it were not there.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from typing import Protocol
 from bot.errors import AICredentialsError, NoReadableText, ScannedDocument, ServiceUnavailable
 from bot.models import OFFLINE_MODEL, Answer, Document, Summary, SummarySpec
 from bot.summary.answer import answer_offline
-from bot.summary.plan import plan_length
+from bot.summary.cache import CACHED_NOTE, SummaryCache, keepable, summary_key
+from bot.summary.clean import sentence_spans
+from bot.summary.plan import TINY_WORDS, plan_length
 from bot.summary.summarize import (
     DEFAULT_INPUT_BUDGET_TOKENS,
     DEFAULT_MAX_INPUT_WORDS,
@@ -33,6 +41,7 @@ log = logging.getLogger(__name__)
 PDF_MAX_PAGES = 100  # the Messages API's limits for a PDF document block
 PDF_MAX_BYTES = 23_000_000  # 32 MB per request: base64 makes 23 MB about 31 MB
 WORDS_PER_SCANNED_PAGE = 250  # what a scanned page is taken to hold when planning the summary's length
+CACHE_SECONDS = 5.0  # a summary-cache read or write slower than this is given up (the cache is a nicety)
 
 
 class Budget(Protocol):
@@ -49,10 +58,12 @@ class Budget(Protocol):
 
 @dataclass(frozen=True)
 class Engine:
-    """Summaries for the worker and the CLI: `writer` None means offline only."""
+    """Summaries for the worker and the CLI: `writer` None means offline only; `cache` None, no summary
+    cache."""
 
     writer: Writer | None
     budget: Budget | None = None
+    cache: SummaryCache | None = None
     ai_deadline_seconds: float = 300.0
     max_input_words: int = DEFAULT_MAX_INPUT_WORDS
     input_budget_tokens: int = DEFAULT_INPUT_BUDGET_TOKENS
@@ -71,8 +82,18 @@ class Engine:
         progress: Progress | None = None,
         live: Live | None = None,
     ) -> Summary:
-        """`doc` summarized as `spec` asks: by the writer when it can, otherwise offline with a note."""
+        """`doc` summarized as `spec` asks: from the cache when the same was summarized lately, else by the
+        writer when it can, otherwise offline with a note."""
         writer, note = self.writer, None
+        key = None
+        if writer is not None and self.cache is not None:  # offline summaries are cheap: never cached
+            # a writer that cites (`Claude.citations`, which may turn off at run time) makes other summaries
+            cites = bool(getattr(writer, "citations", False))
+            key = self._cache_key(doc, spec=spec, model=f"{writer.model}|citations={cites}")
+            cached = await _cached(self.cache, key)
+            if cached is not None:
+                await _show(cached, live)
+                return cached
         if writer is not None and self.budget is not None and await self.budget.exhausted(team):
             writer, note = (
                 None,
@@ -83,6 +104,8 @@ class Engine:
                 async with asyncio.timeout(self.ai_deadline_seconds):
                     summary = await self._run(doc, spec=spec, writer=writer, progress=progress, live=live)
                 await self._spend(team, summary.tokens_used)
+                if self.cache is not None and key is not None and keepable(summary):
+                    await _keep(self.cache, key, summary)
                 return summary
             except ServiceUnavailable as exc:
                 log.warning("AI service unavailable, degrading to offline: %s", exc)
@@ -189,6 +212,50 @@ class Engine:
     async def _spend(self, team: str, tokens: int) -> None:
         if self.budget is not None:
             await self.budget.spend(team, tokens)
+
+    def _cache_key(self, doc: Document, *, spec: SummarySpec, model: str) -> str:
+        """The cache key of `doc` summarized as `spec` asks: read and planned as `summarize` does it.
+        Raises NoReadableText when nothing is left (as `summarize` would)."""
+        cleaned, words, _ = prepared(doc, max_input_words=self.max_input_words)
+        read = min(words, self.max_input_words)
+        sentences = len(sentence_spans(cleaned.text)) if read < 2 * TINY_WORDS else None
+        plan = plan_length(source_words=read, spec=spec, source_sentences=sentences)
+        return summary_key(doc=cleaned, words=words, plan=plan, spec=spec, model=model)
+
+
+async def _cached(cache: SummaryCache, key: str) -> Summary | None:
+    """The summary kept under `key`, as served again (noted "cached", no tokens), or None; a failing
+    cache is a miss."""
+    try:
+        async with asyncio.timeout(CACHE_SECONDS):
+            kept = await cache.get(key)
+    except Exception as exc:  # the cache is a nicety: summarize as if it were not there
+        log.warning("summary cache unavailable for a read, summarizing anew: %r", exc)
+        return None
+    if kept is None:
+        return None
+    log.info("summary %s served from the cache", key[:12])
+    notes = kept.notes if CACHED_NOTE in kept.notes else (*kept.notes, CACHED_NOTE)
+    return replace(kept, notes=notes, tokens_used=0, input_tokens=0)
+
+
+async def _keep(cache: SummaryCache, key: str, summary: Summary) -> None:
+    """Keep `summary` under `key`; a failing cache is logged and otherwise ignored."""
+    try:
+        async with asyncio.timeout(CACHE_SECONDS):
+            await cache.put(key, summary)
+    except Exception as exc:  # the summary is made; only its reuse is lost
+        log.warning("summary cache unavailable for a write: %r", exc)
+
+
+async def _show(summary: Summary, live: Live | None) -> None:
+    """A summary that was not written just now shown on `live` paragraph by paragraph (as the offline
+    summary is), so a streamed reply looks the same whichever way the summary came."""
+    if live is None:
+        return
+    bullet = "• " if summary.form == "bullets" else ""
+    for item in summary.paragraphs:
+        await live.text(f"{bullet}{item}\n\n")
 
 
 def _degraded_note(exc: ServiceUnavailable) -> str:

@@ -4,6 +4,10 @@ The document always travels as delimited data inside <document> tags, after an e
 nothing inside it is an instruction; the user's own request goes outside the tags. The request states the
 contract (shape, count, word range, language) in plain words; a revision request adds the previous draft
 and how it missed, so the model can fix the counts without a second copy of the conversation.
+
+Bump `PROMPT_VERSION` whenever what is asked of the model changes (the system prompt, the request's
+wording, how the document is framed): it is part of the summary cache's key, so a new prompt never
+serves summaries written for the old one.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ SYSTEM = (
 MAX_ANSWER_WORDS = 150
 TOKENS_PER_WORD = 2.0  # generous: non-English text and numbers cost more tokens per word
 MAX_OUTPUT_TOKENS = 32_000
+PROMPT_VERSION = 1  # bump on any change to the prompt (see the module docstring)
 
 
 @dataclass(frozen=True)
