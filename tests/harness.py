@@ -62,6 +62,17 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 5.0, interval: fl
         time.sleep(interval)
 
 
+def interaction(kind: str, user: str) -> dict[str, Any]:
+    """The fields every interactivity payload of `kind` (block_actions, view_submission…) carries."""
+    return {
+        "type": kind,
+        "token": "legacy-token",
+        "api_app_id": "A0FAKE",
+        "team": {"id": TEAM, "domain": "fake"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+    }
+
+
 def envelope(event: dict[str, Any]) -> dict[str, Any]:
     """Wrap `event` in an Events API `event_callback` envelope like Slack's."""
     return {
@@ -226,11 +237,7 @@ class Harness:
         """`user` clicks the button `action_id` in a published view (their Home tab), with a fresh
         trigger_id as Slack gives one."""
         payload = {
-            "type": "block_actions",
-            "token": "legacy-token",
-            "api_app_id": "A0FAKE",
-            "team": {"id": TEAM, "domain": "fake"},
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            **interaction("block_actions", user),
             "container": {"type": "view", "view_id": view["id"]},
             "trigger_id": self.slack.trigger_for(user),
             "view": view,
@@ -260,11 +267,7 @@ class Harness:
             for block, value in choices.items()
         }
         payload = {
-            "type": "view_submission",
-            "token": "legacy-token",
-            "api_app_id": "A0FAKE",
-            "team": {"id": TEAM, "domain": "fake"},
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            **interaction("view_submission", user),
             "trigger_id": self.slack.trigger_for(user),
             "view": {**view, "state": {"values": values}, "hash": "1700000000.abcd"},
             "response_urls": [],

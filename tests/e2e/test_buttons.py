@@ -14,7 +14,7 @@ from bot.queue.feedback import FeedbackCounter
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import TEAM, Harness, mention_event
+from tests.harness import TEAM, Harness, interaction, mention_event
 
 
 def summarized(bot: Harness, slack: FakeSlack) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -46,10 +46,7 @@ def click(
 ) -> dict[str, Any]:
     """A `block_actions` payload for a click on `reply` (in `event`'s thread), shaped as Slack sends it."""
     return {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0FAKE",
-        "token": "legacy-token",
+        **interaction("block_actions", user),
         "container": {
             "type": "message",
             "message_ts": reply["ts"],

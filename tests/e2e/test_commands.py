@@ -10,7 +10,7 @@ from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic, prompt_text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
-from tests.harness import TEAM, Harness, wait_for
+from tests.harness import TEAM, Harness, interaction, wait_for
 
 
 def shown(slack: FakeSlack, url: str) -> str:
@@ -29,10 +29,7 @@ def share_click(slack: FakeSlack, url: str, *, channel: str, user: str = "U0ALIC
         if element.get("action_id") == "share_reply"
     )
     return {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0FAKE",
-        "token": "legacy-token",
+        **interaction("block_actions", user),
         "container": {
             "type": "message",
             "message_ts": "1700000200.000001",
