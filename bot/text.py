@@ -44,6 +44,11 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(without_markers(text)))
 
 
+def as_text(value: bytes | str) -> str:
+    """A value as Redis returns it (bytes without `decode_responses`), as text."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def without_markers(text: str) -> str:
     """`text` without its citation markers ("… passed [2][3]." → "… passed.")."""
     return _MARKERS.sub("", text)

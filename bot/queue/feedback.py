@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Literal
 
 from bot.queue import keys
+from bot.text import as_text
 
 if TYPE_CHECKING:
     import redis
@@ -32,5 +33,5 @@ class FeedbackCounter:
         """Today's counts for `team` ({"good": n, "bad": m}, missing verdicts as 0)."""
         key = keys.feedback(team=team, day=time.strftime("%Y-%m-%d", time.gmtime()))
         raw = self.client.hgetall(key)
-        counts = {str(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in raw.items()}
+        counts = {as_text(k): int(v) for k, v in raw.items()}
         return {"good": counts.get("good", 0), "bad": counts.get("bad", 0)}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.queue import keys
 from bot.queue.keys import ASKED_TTL
+from bot.text import as_text
 
 if TYPE_CHECKING:
     import redis
@@ -32,10 +33,7 @@ class Asked:
 
 
 def _decoded(raw: dict[Any, Any]) -> dict[str, str]:
-    return {
-        (k.decode() if isinstance(k, bytes) else str(k)): (v.decode() if isinstance(v, bytes) else str(v))
-        for k, v in raw.items()
-    }
+    return {as_text(k): as_text(v) for k, v in raw.items()}
 
 
 def _asked(raw: dict[Any, Any], *, since: float) -> list[Asked]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL, STREAM
+from bot.text import as_text
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -68,7 +69,7 @@ class Schedules:
         at = await self.client.zscore(self.due_key, name)
         if value is None or at is None:
             return None
-        return _text(value), int(at)
+        return as_text(value), int(at)
 
     async def remove(self, name: str) -> bool:
         """Forget schedule `name`. True if there was one."""
@@ -85,12 +86,12 @@ class Schedules:
         )
         out: list[Due] = []
         for raw, at in found:
-            name = _text(raw)
+            name = as_text(raw)
             value = await self.client.hget(self.hash_key, name)
             if value is None:  # turned off between the two reads
                 await self.client.zrem(self.due_key, name)
                 continue
-            out.append(Due(name, _text(value), int(at)))
+            out.append(Due(name, as_text(value), int(at)))
         return out
 
     async def fire(self, due: Due, *, next_at: int, job: Job) -> bool:
@@ -106,7 +107,3 @@ class Schedules:
         """Note that `worker` checked for due schedules at `now` (an operator's liveness signal)."""
         await self.client.hset(keys.DIGEST_TICKS, worker, now)
         await self.client.expire(keys.DIGEST_TICKS, TICKS_TTL)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -19,6 +19,7 @@ from redis.exceptions import ResponseError
 from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import GROUP, KEY_TTL, STREAM
+from bot.text import as_text
 
 if TYPE_CHECKING:
     import redis
@@ -140,7 +141,7 @@ class Queue:
         ago), or with `idle_ms=None` only this one (a clean exit). Returns how many were removed."""
         gone = 0
         for info in await self.redis.xinfo_consumers(STREAM, GROUP):
-            name = info["name"].decode() if isinstance(info["name"], bytes) else str(info["name"])
+            name = as_text(info["name"])
             stale = name == self.consumer if idle_ms is None else int(info["idle"]) >= idle_ms
             if stale and int(info["pending"]) == 0:
                 await self.redis.xgroup_delconsumer(STREAM, GROUP, name)
@@ -162,12 +163,12 @@ class Queue:
     ) -> list[Delivery]:
         out: list[Delivery] = []
         for entry_id, fields in entries:
-            eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+            eid = as_text(entry_id)
             if not fields:  # deleted while pending (Redis 6.2 XAUTOCLAIM returns nil fields)
                 out.append(Delivery(eid, None, ""))
                 continue
             raw_value = fields.get(b"job", fields.get("job", b""))
-            raw = raw_value.decode() if isinstance(raw_value, bytes) else raw_value
+            raw = as_text(raw_value)
             try:
                 job: Job | None = Job.from_json(raw)
             except (ValueError, KeyError, TypeError):

@@ -21,6 +21,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.slack.calls import slack_call
+from bot.text import as_text
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class Canvases:
         """The link of the canvas holding `markdown` for this job's source, made (once) and shared with
         the job's channel; None when Slack will not make or share one."""
         key = keys.canvas(job.id, source_id)
-        kept = {_text(k): _text(v) for k, v in (await self.redis.hgetall(key)).items()}
+        kept = {as_text(k): as_text(v) for k, v in (await self.redis.hgetall(key)).items()}
         if kept.get("url"):
             return kept["url"]
         try:
@@ -71,7 +72,3 @@ class Canvases:
         if url:
             await self.redis.hset(key, "url", url)
         return url or None
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

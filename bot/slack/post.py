@@ -32,6 +32,7 @@ from bot.slack.calls import METADATA_EVENT, slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
 from bot.slack.live import LiveReply
 from bot.slack.respond import PrivateReplies, Responder
+from bot.text import as_text
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class SlackPoster:
             if await self.redis.exists(trying_key):
                 already = await self._parts_in_thread(job)
             recorded = await self.redis.get(keys.live(job.id))
-            live = live_ts or (recorded.decode() if isinstance(recorded, bytes) else recorded)
+            live = live_ts or (as_text(recorded) if recorded is not None else None)
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
                     continue

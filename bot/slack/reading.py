@@ -22,6 +22,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import NAME_TTL
 from bot.slack.calls import slack_call
+from bot.text import as_text
 
 PAGE = 200  # messages a page (Slack's recommended maximum)
 
@@ -170,7 +171,7 @@ class SlackReader:
             key = keys.user_name(team=team, user=user)
             cached = await self.redis.get(key)
             if cached is not None:
-                names[user] = cached.decode() if isinstance(cached, bytes) else str(cached)
+                names[user] = as_text(cached)
                 continue
             try:
                 info = await slack_call("users.info", self.client.users_info(user=user))

@@ -46,7 +46,8 @@ _WORDS = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[•\-*]\s+|[\"“]\s*)$")
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*|[•\-*]\s+|[\"“]\s*)$")
+LOOK_BACK = 12  # characters read before a word to tell whether it opens a sentence
 _DEMONYMS = {
     "french": "france", "british": "britain", "dutch": "netherlands", "swiss": "switzerland",
     "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland", "english": "england",
@@ -158,9 +159,7 @@ def _names(text: str) -> list[str]:
     """Runs of capitalised words that are names. A sentence's first word counts only when a capitalised
     word follows it ("Angela Merkel said") or it is capitalised mid-sentence elsewhere in the summary:
     otherwise it is an ordinary opening word ("Decision:", "Later,")."""
-    tokens = [
-        (_bare(m.group(0)), bool(_SENTENCE_START.search(text[: m.start()]))) for m in _TOKEN.finditer(text)
-    ]
+    tokens = [(_bare(m.group(0)), _opens_sentence(text, m.start())) for m in _TOKEN.finditer(text)]
     inside = {word for word, first in tokens if not first and word[:1].isupper()}
     found: list[str] = []
     run: list[str] = []
@@ -181,6 +180,13 @@ def _names(text: str) -> list[str]:
     if run:
         found.append(" ".join(run))
     return found
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when the word at `start` begins a sentence, line, list item or quotation (only the few
+    characters before it are read, so a long summary is checked in linear time)."""
+    before = text[max(0, start - LOOK_BACK) : start]
+    return (not before.strip() and start <= LOOK_BACK) or bool(_SENTENCE_START.search(before))
 
 
 def _bare(word: str) -> str:
