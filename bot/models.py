@@ -5,6 +5,7 @@ All frozen: a stage never mutates another stage's output.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,7 +25,9 @@ class Document:
     a shared link, a file, text pasted into Slack (or given to the CLI), or a thread's conversation.
     `label` is how the summary names the source when there is no title (a file name, a URL, "your text",
     "this thread"). `notice` is a sentence for the footer about what was read (a limit that cut it short;
-    a page summarized from its description instead of its content).
+    a page summarized from its description instead of its content). `page_starts` (PDFs with a text
+    layer) is where each page starts in `text`: page n begins at `page_starts[n - 1]` (a page with no
+    text starts where the next one does); `page_of` turns an offset into its page.
     """
 
     text: str
@@ -38,10 +41,21 @@ class Document:
     date: str | None = None
     pages: int | None = None
     notice: str | None = None
+    page_starts: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.page_starts is not None and not isinstance(self.page_starts, tuple):  # read back from JSON
+            object.__setattr__(self, "page_starts", tuple(int(n) for n in self.page_starts))
 
     @property
     def words(self) -> int:
         return count_words(self.text)
+
+    def page_of(self, offset: int) -> int | None:
+        """The page (from 1) that holds character `offset` of `text`, or None without page starts."""
+        if not self.page_starts or offset < self.page_starts[0]:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
 
 
 @dataclass(frozen=True)
@@ -94,11 +108,17 @@ class LengthPlan:
 @dataclass(frozen=True)
 class Source:
     """A passage a summary cites: the number of its marker ("[2]" in the text), the passage as the
-    source words it, and its page for a PDF."""
+    source words it, and its page for a PDF.
+
+    `start` is where the passage starts in the text the model read, when the citation says so (a text
+    document's character range): what its page is found from. It is a detail of the citation, not of
+    the passage: not compared, and not kept with a cached summary.
+    """
 
     number: int
     quote: str
     page: int | None = None
+    start: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ class Extracted:
     """What one format extractor found; `extract()` turns it into a `Document`.
 
     `url` is the page's own canonical address when it gives one; `notice` a sentence for the reply's
-    footer (a limit that cut the document short, a page summarized from its description).
+    footer (a limit that cut the document short, a page summarized from its description);
+    `page_starts` where each page starts in `text` (PDFs, see `Document.page_starts`).
     """
 
     text: str
@@ -27,6 +28,7 @@ class Extracted:
     pages: int | None = None
     url: str | None = None
     notice: str | None = None
+    page_starts: tuple[int, ...] | None = None
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:

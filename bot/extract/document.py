@@ -104,6 +104,7 @@ def extract(
         date=found.date,
         pages=found.pages,
         notice=found.notice,
+        page_starts=found.page_starts,
     )
 
 

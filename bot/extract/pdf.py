@@ -1,4 +1,5 @@
-"""PDF → text with pypdf: the text layer of up to `max_pages` pages, re-flowed into paragraphs.
+"""PDF → text with pypdf: the text layer of up to `max_pages` pages, re-flowed into paragraphs, with
+where each page starts in the text (so that a citation can name its page).
 
 Pure. pypdf raises all sorts of exceptions on damaged files; every one of them becomes an
 `UnsupportedContent` here, with the original kept as the cause for the logs.
@@ -57,7 +58,7 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
         raise UnsupportedContent(DAMAGED, detail=repr(exc)) from exc
     if page_count == 0:
         raise UnsupportedContent(DAMAGED, detail="PDF has no pages")
-    text = join_paragraphs(paragraph for page in page_texts for paragraph in reflow(page))
+    text, starts = paged_text([join_paragraphs(reflow(page)) for page in page_texts])
     if count_words(text) < max(MIN_WORDS, _MIN_WORDS_PER_PAGE * page_count):
         raise ScannedDocument(SCANNED, data=data, pages=total)
     notice = (
@@ -65,7 +66,23 @@ def extract_pdf(data: bytes, *, max_pages: int) -> Extracted:
         if total > page_count
         else None
     )
-    return Extracted(text=text, title=title, pages=page_count, notice=notice)
+    return Extracted(text=text, title=title, pages=page_count, notice=notice, page_starts=starts)
+
+
+def paged_text(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """The pages' texts joined as paragraphs (a blank line between pages), and where each page starts
+    in the result; a page with no text starts where the next one does (or at the end)."""
+    text = "\n\n".join(page for page in pages if page)
+    starts: list[int] = []
+    size = len(text)
+    for page in reversed(pages):  # from the end: an empty page takes the start of the page after it
+        if page:
+            size -= len(page)
+            starts.append(size)
+            size -= 2  # the blank line before it
+        else:
+            starts.append(starts[-1] if starts else len(text))
+    return text, tuple(reversed(starts))
 
 
 def _open(data: bytes) -> pypdf.PdfReader:

@@ -24,7 +24,7 @@ from bot.slack.blocks import (
     section,
     shorten,
 )
-from bot.slack.render import BULLET, header_text, plain_title, source_links
+from bot.slack.render import BULLET, header_text, page_groups, plain_title, source_links
 from bot.summary.footer import footer_text
 
 LEAD_CHARS = 600  # how much of the summary the thread shows above the canvas link
@@ -55,13 +55,15 @@ def canvas_markdown(doc: Document, summary: Summary, *, refs: Mapping[str, str] 
         lines.append(f"- {text}" if summary.form == "bullets" else text)
         if summary.form != "bullets":
             lines.append("")
-    if summary.sources and summary.model != OFFLINE_MODEL:  # an extract's passages are its own sentences
+    if summary.sources and summary.model != OFFLINE_MODEL:
         lines.extend(["", "## Sources"])
         for source in summary.sources:
-            number = str(source.number)
-            marker = f"[[{number}]]({refs[number]})" if number in refs else f"[{number}]"
             page = f" (p. {source.page})" if source.page else ""
-            lines.append(f"- {marker} “{_inert(' '.join(source.quote.split()))}”{page}")
+            lines.append(f"- {_marker(source.number, refs)} “{_inert(' '.join(source.quote.split()))}”{page}")
+    elif summary.sources and page_groups(summary):  # an extract's passages are its own sentences: pages
+        lines.extend(["", "## Sources"])
+        for numbers, number in page_groups(summary):
+            lines.append(f"- {''.join(_marker(n, refs) for n in numbers)} p. {number}")
     lines.extend(["", "---", f"_{_inert(footer_text(doc, summary))}_"])
     return "\n".join(lines).strip() + "\n"
 
@@ -107,6 +109,11 @@ def _inert(text: str) -> str:
     """Text safe in canvas markdown: no Slack markup, no mentions, no pings."""
     text = text.replace("<", "‹").replace(">", "›").replace("![", "!\u2060[")
     return defuse_pings(text)
+
+
+def _marker(number: int, refs: Mapping[str, str]) -> str:
+    key = str(number)
+    return f"[[{key}]]({refs[key]})" if key in refs else f"[{key}]"
 
 
 def _cited(text: str, refs: Mapping[str, str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urldefrag
 
 from bot.models import OFFLINE_MODEL, Answer, Document, Summary
 from bot.slack.blocks import (
@@ -83,30 +84,59 @@ def render_answer(docs: list[Document], answer: Answer, *, reply_id: str | None 
 
 
 def source_links(doc: Document, summary: Summary) -> dict[str, str]:
-    """For a web page's summary, each marker's link: the page, scrolled to the cited passage."""
+    """For a web page's summary, each marker's link: the page, scrolled to the cited passage; for a
+    linked PDF, the file opened at the cited page (`#page=4`: PDF viewers do not follow text fragments)."""
     if not (doc.url and doc.url.startswith(("http://", "https://"))):
         return {}
-    return {str(s.number): fragment_link(doc.url, s.quote) for s in summary.sources}
+    base = urldefrag(doc.url)[0]
+    return {
+        str(s.number): f"{base}#page={s.page}" if s.page else fragment_link(doc.url, s.quote)
+        for s in summary.sources
+    }
+
+
+def page_groups(summary: Summary) -> list[tuple[tuple[int, ...], int]]:
+    """An extractive summary's markers by the page they cite, in order: ((1, 2), 1), ((3,), 4) for
+    "[1][2] p. 1 · [3] p. 4"; markers without a page are left out."""
+    groups: list[tuple[tuple[int, ...], int]] = []
+    for source in summary.sources:
+        if source.page is None:
+            continue
+        if groups and groups[-1][1] == source.page:
+            groups[-1] = ((*groups[-1][0], source.number), source.page)
+        else:
+            groups.append(((source.number,), source.page))
+    return groups
 
 
 def sources_blocks(summary: Summary, refs: Mapping[str, str]) -> list[Block]:
     """The compact *Sources* part: each cited passage as a short quote after its number (linked into the
     page where `refs` has it; with its page number for a PDF), at most 10 to a context block. An
-    extractive summary's passages are its own sentences: its markers link into the page, it lists none."""
+    extractive summary's passages are its own sentences: its markers link into the page, and only a PDF's
+    pages are listed ("[1][2] p. 1 · [3] p. 4")."""
     if summary.model == OFFLINE_MODEL:
-        return []
+        groups = page_groups(summary)
+        pages = " · ".join("".join(_marker(n, refs) for n in ns) + f" p. {page}" for ns, page in groups)
+        if len(pages) > SECTION_LIMIT:  # long links: the page numbers matter more
+            pages = " · ".join("".join(f"[{n}]" for n in ns) + f" p. {page}" for ns, page in groups)
+        return [context(f"*Sources* {pages}")] if pages else []
     lines = []
     for source in summary.sources:
-        number = f"[{source.number}]"
-        marker = link(refs[str(source.number)], number) if str(source.number) in refs else number
         page = f" (p. {source.page})" if source.page else ""
-        lines.append(f"{marker} “{escaped_within(source.quote, SOURCE_QUOTE_CHARS)}”{page}")
+        lines.append(
+            f"{_marker(source.number, refs)} “{escaped_within(source.quote, SOURCE_QUOTE_CHARS)}”{page}"
+        )
     if lines:
         lines[0] = f"*Sources* {lines[0]}"
     return [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in lines[i : i + 10]]}
         for i in range(0, len(lines), 10)
     ]
+
+
+def _marker(number: int, refs: Mapping[str, str]) -> str:
+    """The marker "[n]", linked where `refs` has a link for it."""
+    return link(refs[str(number)], f"[{number}]") if str(number) in refs else f"[{number}]"
 
 
 def _linked(text: str, refs: Mapping[str, str]) -> str:

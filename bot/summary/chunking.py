@@ -69,9 +69,15 @@ def _word_groups(text: str, start: int, end: int, max_tokens: int) -> list[tuple
 
 def split_document(text: str, *, max_tokens: int) -> list[str]:
     """`text` as parts of at most `max_tokens` estimated tokens each (one part when it fits)."""
+    return [text[a:b] for a, b in split_spans(text, max_tokens=max_tokens)]
+
+
+def split_spans(text: str, *, max_tokens: int) -> list[tuple[int, int]]:
+    """Where each part of `split_document` lies in `text`: (start, end), trimmed of surrounding spaces
+    (so that what a part's reader cites can be found in the whole)."""
     max_tokens = max(50, max_tokens)
     if estimate_tokens(text) <= max_tokens:
-        return [text] if text.strip() else []
+        return [(0, len(text))] if text.strip() else []
     pieces = _pieces(text, 0, len(text), max_tokens, 0)
     sizes = [estimate_tokens(text[a:b]) for a, b in pieces]
     target = sum(sizes) / math.ceil(sum(sizes) / max_tokens)
@@ -90,4 +96,12 @@ def split_document(text: str, *, max_tokens: int) -> list[str]:
         last = b
     if first >= 0:
         parts.append((first, last))
-    return [text[a:b].strip() for a, b in parts if text[a:b].strip()]
+    return [_trimmed(text, a, b) for a, b in parts if text[a:b].strip()]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

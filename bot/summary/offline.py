@@ -10,20 +10,21 @@ the source has fewer); for a tiny source (`plan.tiny`) its best sentence as a gi
 cleaned text (`bot.summary.clean.clean_text`). Pure: stdlib only.
 
 How sentences are chosen, and why it carries over to texts it was never measured on:
-- Layout decides where the gist is. Prose without structure (at most a heading per ten lines, few list
-  items or "Speaker: …" lines, up to STORY_MAX_WORDS words) is read as a story: journalists, press
-  releases and most emails put the point first, so a sentence's weight falls with its rank among the
-  content sentences (1 + STORY_LEAD·e^(−k/STORY_DECAY)) and word-frequency centrality decides between
-  sentences of similar rank. Anything structured (a report, minutes, slides, a transcript, a long
-  paper) is a document: its opening is often a title page or background, so it gets only a light lead
-  bonus, and sentences under a summary-like heading ("Summary", "Key findings", "Conclusions") a boost.
+- Layout decides where the gist is (`bot.summary.clutter.read_layout`). Prose without structure (at
+  most a heading per ten lines, few list items or "Speaker: …" lines, up to `STORY_MAX_WORDS` words) is
+  read as a story: journalists, press releases and most emails put the point first, so a sentence's
+  weight falls with its rank among the content sentences (1 + STORY_LEAD·e^(−k/STORY_DECAY)) and
+  word-frequency centrality decides between sentences of similar rank. Anything structured (a report,
+  minutes, slides, a transcript, a long paper) is a document: its opening is often a title page or
+  background, so it gets only a light lead bonus, and sentences under a summary-like heading
+  ("Summary", "Key findings", "Conclusions") a boost.
 - Each thing is said once: a unit whose content stems (stop words dropped, common endings removed)
   overlap NEAR_DUPLICATE or more of a better-ranked unit's is moved to the end of the ranking (used only
   when nothing else reaches the length), which drops captions and pull quotes that restate the body.
-- Page furniture is not content: "Scroll down for video", "Media playback is not supported…" (split off
-  when it runs into the next sentence), photo captions ("(pictured)", "(left)", credits, a story's
-  "Label: …" caption lines) and headings weigh FURNITURE_WEIGHT; questions and sentences that open with
-  a quotation weigh less, since a summary states rather than asks or quotes.
+- Page furniture is not content: what `bot.summary.clutter` finds ("Scroll down for video", "Media
+  playback is not supported…" split off when it runs into the next sentence, photo captions and credits,
+  a story's "Label: …" caption lines) and headings weigh FURNITURE_WEIGHT; questions and sentences
+  that open with a quotation weigh less, since a summary states rather than asks or quotes.
 These are properties of how genres are written, not of a data set: the weights are few, round and set
 once over a whole development set of two news styles (bench/summaries.py), never per article, and the
 length machinery below (select within ±10%, fill, swap, balance) is the same as before.
@@ -38,7 +39,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.models import LengthPlan
-from bot.summary.clean import sentence_spans
+from bot.summary.clutter import Layout, is_furniture, read_layout, spans
 from bot.text import count_words
 
 MAX_UNIT_WORDS = 60  # longer sentences are cut at clause boundaries into units of about CLAUSE_WORDS
@@ -49,43 +50,9 @@ _CJK_END = "。！？"
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[–—]\s)")
 READABLE, STORY_READABLE = 35, 45  # longest sentence (words) for a bare "in N sentences", by layout
 QUOTE_WEIGHT = 0.7  # a sentence opening with a quotation: a voice in the story, rarely its gist
-STORY_MAX_WORDS = 3000  # a longer text without headings is read as a report, not a news story
 STORY_LEAD, STORY_DECAY = 4.0, 3.0  # a story's k-th sentence weighs 1 + STORY_LEAD·e^(−k/STORY_DECAY)
 NEAR_DUPLICATE = 0.5  # two units whose content stems overlap this much (of the smaller) say the same
 FURNITURE_WEIGHT = 0.05  # page furniture, photo captions and credits: kept only to reach the length
-# Page furniture (a sentence that starts so is about the page, not the story) and photo captions/credits.
-_FURNITURE = re.compile(
-    r"(?:scroll down for (?:video|more)|media playback is (?:not supported|unsupported)|"
-    r"sorry,? we are not (?:currently )?accepting comments|click here|watch (?:the )?video|"
-    r"(?:photo|image|picture|video)s?(?: credit)?\s*:|credit\s*:)",
-    re.IGNORECASE,
-)
-_RUN_IN = re.compile(
-    r"(?:scroll down for (?:video|more)|"
-    r"media playback is (?:not supported|unsupported) on (?:this|your) device)[.:]? (?=\S)",
-    re.IGNORECASE,
-)
-_CAPTION = re.compile(
-    r"\((?:(?:far|second|third|top|bottom|centre|center|front|back) )?"
-    r"(?:left|right|centre|center|above|below|top|bottom|inset)\b[^()]{0,25}\)|"
-    r"\((?:[^()]{0,25} )?pictured\b[^()]{0,25}\)|,? pictured(?: (?:left|right|above|below|centre|center))?,|"
-    r"\((?:file (?:photo|picture|image)|stock (?:photo|image)|posed by models?)\)|"
-    r"\b(?:getty images|ap photo|afp|reuters|shutterstock|alamy|epa|pa wire)\W*$",
-    re.IGNORECASE,
-)
-# "Breaking sweat: NBC filmed…" (not "But he said: …")
-_LABEL = re.compile(
-    r"(?![^:]*\b(?:said|says|told|added|asked|wrote|explained|replied|warned)\b)"
-    r"[A-Z][\w'’-]*(?: [\w'’-]+){0,4}: +[\"'“‘A-Z]"
-)
-_LIST_ITEM = re.compile(r"\s*(?:[-*•·▪–]|\d{1,3}[.)]|#{1,6})\s")
-_SPEAKER = re.compile(r"\s*[^\s:]{1,30}(?: [^\s:]{1,30}){0,2}: ")  # "Alice: …", "Q: …"
-_SUMMARY_HEADING = re.compile(
-    r"\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:abstract|(?:executive |management )?summary|conclusions?|"
-    r"key (?:findings|points|takeaways|messages)|findings|recommendations|overview|highlights|"
-    r"in (?:brief|short)|tl;?dr|bottom line|results)\W*",
-    re.IGNORECASE,
-)
 # A small multilingual stopword list (en, de, fr, es, it, pt, nl): enough to stop function words
 # from dominating the frequency score; content words of any language still count.
 _STOPWORDS = frozenset(
@@ -114,15 +81,6 @@ class _Unit:
     sentence: int = 0  # ordinal of the source sentence it comes from
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """What kind of text this is: a story (gist first) or a document, and its headings' sentences."""
-
-    story: bool
-    headings: frozenset[int]  # ordinals of sentences that are heading lines
-    summary: frozenset[int]  # ordinals of sentences under a summary-like heading ("Conclusions", …)
-
-
 def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
     """Paragraphs of the best-scoring sentences of `text`, in source order, about `plan.words` long.
 
@@ -133,7 +91,7 @@ def summarize_offline(text: str, *, plan: LengthPlan) -> tuple[str, ...]:
     units = _units(text)
     if not units:
         return ()
-    layout = _layout(text)
+    layout = read_layout(text)
     spare = _spare(units, layout)
     scores = _scores(units, layout, spare)
     chosen = _select(units, scores, target=max(1, plan.words), spare=spare)
@@ -154,11 +112,11 @@ def _sentences(text: str, plan: LengthPlan) -> tuple[str, ...]:
     """One paragraph of `plan.items` whole sentences of the source, best first, in source order."""
     units = [
         _Unit(n, text[a:b], count_words(text[a:b]), False, a > 0 and not text[a - 1].isspace(), n)
-        for n, (a, b) in enumerate(_spans(text))
+        for n, (a, b) in enumerate(spans(text))
     ]
     if not units:
         return ()
-    layout = _layout(text)
+    layout = read_layout(text)
     spare = _spare(units, layout)
     scores = _scores(units, layout, spare)
     wanted = max(1, plan.items)
@@ -188,7 +146,7 @@ def _total(units: list[_Unit]) -> int:
 def _units(text: str) -> list[_Unit]:
     """Sentences of `text`; those over MAX_UNIT_WORDS are cut at clause (or, failing that, word) breaks."""
     units: list[_Unit] = []
-    for ordinal, (start, end) in enumerate(_spans(text)):
+    for ordinal, (start, end) in enumerate(spans(text)):
         sentence = text[start:end]
         before = start - 1
         while before >= 0 and text[before] in " \t":
@@ -201,19 +159,6 @@ def _units(text: str) -> list[_Unit]:
                 _Unit(len(units), piece, count_words(piece), lead and n == 0, glued and n == 0, ordinal)
             )
     return units
-
-
-def _spans(text: str) -> list[tuple[int, int]]:
-    """`sentence_spans`, with a furniture lead-in that ran into the next sentence ("Media playback is not
-    supported on this device The 19-year-old…", "Scroll down for video Critical: …") split off."""
-    spans: list[tuple[int, int]] = []
-    for start, end in sentence_spans(text):
-        match = _RUN_IN.match(text, start, end)
-        if match and match.end() < end:
-            spans += [(start, match.end() - 1), (match.end(), end)]
-        else:
-            spans.append((start, end))
-    return spans
 
 
 def _cut(sentence: str) -> list[str]:
@@ -248,13 +193,13 @@ def _terms(text: str) -> list[str]:
     return terms
 
 
-def _spare(units: list[_Unit], layout: _Layout) -> set[int]:
+def _spare(units: list[_Unit], layout: Layout) -> set[int]:
     """Indexes of units that are page furniture, captions or headings: used only to reach the length."""
-    furniture = {u.sentence for u in units if _is_furniture(u.text, story=layout.story)}
+    furniture = {u.sentence for u in units if is_furniture(u.text, story=layout.story)}
     return {u.index for u in units if u.sentence in furniture or u.sentence in layout.headings}
 
 
-def _scores(units: list[_Unit], layout: _Layout, spare: set[int]) -> list[float]:
+def _scores(units: list[_Unit], layout: Layout, spare: set[int]) -> list[float]:
     """Word-frequency centrality, weighed by position (as the layout reads it), length and page furniture."""
     unit_terms = [_terms(u.text) for u in units]
     frequency = Counter(t for terms in unit_terms for t in terms)
@@ -278,61 +223,6 @@ def _scores(units: list[_Unit], layout: _Layout, spare: set[int]) -> list[float]
             weight *= QUOTE_WEIGHT
         scores.append(base * weight * length)
     return scores
-
-
-def _is_furniture(text: str, *, story: bool) -> bool:
-    """Page furniture ("Scroll down for video"), a photo caption or credit, or (in a story) a "Label: …"
-    caption line."""
-    return bool(_FURNITURE.match(text) or _CAPTION.search(text) or (story and _LABEL.match(text)))
-
-
-def _layout(text: str) -> _Layout:
-    """Headings, summary-like sections, and whether the text reads as a story (gist first).
-
-    A story is prose: at most one heading per ten lines (the first line may be a title), few list items or
-    "Speaker: …" lines, and at most STORY_MAX_WORDS words. Anything else (a report, notes, minutes, a
-    transcript, slides) is a document, whose opening sentences get no special weight.
-    """
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    headings: set[int] = set()
-    summary: set[int] = set()
-    in_summary = False
-    heading_lines = 0
-    for ordinal, (start, end) in enumerate(_spans(text)):
-        line = _whole_line(text, start, end)
-        if line is not None and _is_heading(line):
-            headings.add(ordinal)
-            in_summary = bool(_SUMMARY_HEADING.fullmatch(line))
-            heading_lines += _line_start(text, start) > 0  # a title on the first line is no structure
-        elif in_summary:
-            summary.add(ordinal)
-    structured = sum(1 for line in lines if _LIST_ITEM.match(line) or _SPEAKER.match(line))
-    story = (
-        count_words(text) <= STORY_MAX_WORDS
-        and heading_lines <= max(1, len(lines) // 10)
-        and (structured < 3 or structured <= 0.2 * len(lines))
-    )
-    return _Layout(story, frozenset(headings), frozenset(summary))
-
-
-def _line_start(text: str, position: int) -> int:
-    return text.rfind("\n", 0, position) + 1
-
-
-def _whole_line(text: str, start: int, end: int) -> str | None:
-    """The sentence at start:end if it is a whole line of `text` (bar whitespace), else None."""
-    line_end = text.find("\n", end)
-    line = text[_line_start(text, start) : len(text) if line_end < 0 else line_end]
-    return line.strip() if line.strip() == text[start:end] else None
-
-
-def _is_heading(line: str) -> bool:
-    """A short line without sentence punctuation at its end that starts like a title or a number."""
-    return (
-        count_words(line) <= 12
-        and not line.rstrip("\"”’'»)").endswith((".", "!", "?", "…", ";", ",", "。", "！", "？"))
-        and (line[0].isupper() or line[0].isdigit() or line[0] == "#")
-    )
 
 
 def _stems(text: str) -> frozenset[str]:

@@ -29,7 +29,7 @@ SYSTEM = (
 MAX_ANSWER_WORDS = 150
 TOKENS_PER_WORD = 2.0  # generous: non-English text and numbers cost more tokens per word
 MAX_OUTPUT_TOKENS = 32_000
-PROMPT_VERSION = 1  # bump on any change to the prompt (see the module docstring)
+PROMPT_VERSION = 2  # bump on any change to the prompt (see the module docstring); 2: parts are cited
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ answer is counted against the plan (`bot.summary.contract`); when it misses, the
 with the counts, at most `CONTRACT_REVISIONS` times, and the footer says if it still misses. A document over
 the input budget is split on its structure (`bot.summary.chunking`), its parts summarized concurrently
 and then combined: every word is read once, so the input tokens stay near the document's own size plus
-a fixed cost per call.
+a fixed cost per call. Citations survive both steps: each part is cited on its own (its offsets moved by
+the part's place in the document), and the combined summary's markers point, through the parts'
+sentences they cite, to the document's passages; a PDF's passages then get their pages.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from dataclasses import dataclass, replace
 
 from bot.errors import NoReadableText
 from bot.models import OFFLINE_MODEL, Document, LengthPlan, Source, Summary, SummarySpec
-from bot.summary.chunking import estimate_tokens, split_document
-from bot.summary.citations import cite_extract
+from bot.summary.chunking import estimate_tokens, split_spans
+from bot.summary.citations import cite_extract, cleaned_page_starts, combine_parts, through, with_pages
 from bot.summary.clean import clean_text, sentence_spans
 from bot.summary.contract import problems
 from bot.summary.faithfulness import unsupported
@@ -68,11 +70,13 @@ def prepared(
     words = count_words(text)
     if words == 0:
         raise NoReadableText()
+    # a PDF's pages, found again in the cleaned text: citations count characters of what the model reads
+    starts = cleaned_page_starts(doc.text, doc.page_starts, text) if doc.page_starts else None
     notes: list[str] = []
     if words > max_input_words:
         text = truncate_words(text, max_input_words)
         notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
-    return replace(doc, text=text), words, notes
+    return replace(doc, text=text, page_starts=starts), words, notes
 
 
 @dataclass
@@ -110,9 +114,10 @@ async def summarize(
     notes.extend(plan.notes)
     source_language = guess_language(text[:20_000])
     if writer is None:
-        cite = bool(doc.url and doc.url.startswith(("http://", "https://")))  # markers link into the page
+        web = bool(doc.url and doc.url.startswith(("http://", "https://")))
+        cite = web or bool(cleaned.page_starts)  # markers link into the page, or name a PDF's page
         summary = _offline(
-            text, plan=plan, source_words=words, source_language=source_language, notes=notes, cite=cite
+            cleaned, plan=plan, source_words=words, source_language=source_language, notes=notes, cite=cite
         )
         if live is not None:
             bullet = "• " if summary.form == "bullets" else ""
@@ -153,12 +158,12 @@ async def summarize(
         tokens_used=usage.input_tokens + usage.output_tokens,
         form=plan.form,
         input_tokens=usage.input_tokens,
-        sources=output.sources,
+        sources=with_pages(output.sources, cleaned),
     )
 
 
 def _offline(
-    text: str,
+    doc: Document,
     *,
     plan: LengthPlan,
     source_words: int,
@@ -167,11 +172,13 @@ def _offline(
     cite: bool = False,
 ) -> Summary:
     """The extractive summary, checked against the same contract (it cannot translate, and says so).
-    With `cite`, each sentence carries a marker for the very sentence of the source it is."""
-    items = summarize_offline(text, plan=plan)
+    With `cite`, each sentence carries a marker for the very sentence of the source it is (and its page,
+    in a PDF)."""
+    items = summarize_offline(doc.text, plan=plan)
     sources: tuple[Source, ...] = ()
     if cite and not plan.tiny:  # a gist of a tiny source is the source: nothing to point to
-        items, sources = cite_extract(items, text)
+        items, sources = cite_extract(items, doc.text)
+        sources = with_pages(sources, doc)
     if plan.language and not (source_language and same_language(plan.language, source_language)):
         notes.append(f"asked for {plan.language}; an offline summary keeps the source's language")
     missed = problems(items, replace(plan, language=None))
@@ -247,27 +254,32 @@ async def _long(
     live: Live | None = None,
 ) -> tuple[ModelOutput, list[str], list[str]]:
     """Summarize the parts concurrently, then combine them into the requested shape (again if needed);
-    only the combining step is shown on `live`."""
+    only the combining step is shown on `live`. The combined summary cites the document's passages
+    behind the parts' sentences it cites (`bot.summary.citations.through`); when the parts' summaries
+    themselves had to be split again, it cites nothing."""
     text, level = doc.text, 0
     while True:
         level += 1
-        parts = split_document(text, max_tokens=budget - PROMPT_OVERHEAD_TOKENS)
+        spans = split_spans(text, max_tokens=budget - PROMPT_OVERHEAD_TOKENS)
+        parts = [text[a:b] for a, b in spans]
         if level == 1:
             notes.append(f"long document: summarized in {len(parts)} parts, then combined")
         summaries = await _parts(writer, doc, parts, plan=plan, spec=spec, usage=usage, progress=progress)
-        text = "\n\n".join(
-            f"Part {n} of {len(parts)}:\n" + "\n\n".join(s) for n, s in enumerate(summaries, 1)
+        text, backed = combine_parts(
+            [(s.paragraphs, s.sources, a) for s, (a, _) in zip(summaries, spans, strict=True)]
         )
+        if level > 1:  # its parts cite summaries of parts, not the document: nothing to trace back
+            backed = ()
         if estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS <= budget or level >= 3:
             break
     await _report(progress, f"is combining the summaries of {len(parts)} parts…")
-    available = sum(count_words(p) for s in summaries for p in s)
+    available = sum(count_words(p) for s in summaries for p in s.paragraphs)
     final = plan
     if plan.check_words and plan.words > 0.9 * available:
         final = replace(plan, words=max(10, math.floor(0.9 * available)))
         notes.append(f"aimed for {final.words:,} words, what the parts' summaries support")
     combined = replace(doc, text=text)
-    return await _write(
+    output, missed, unverified = await _write(
         writer,
         combined,
         plan=final,
@@ -277,6 +289,10 @@ async def _long(
         part=Part(0, len(parts)),
         live=live,
     )
+    if output.sources:  # they cite the parts' summaries: point them at the document's passages behind
+        paragraphs, sources = through(output.paragraphs, output.sources, backed)
+        output = replace(output, paragraphs=paragraphs, sources=sources)
+    return output, missed, unverified
 
 
 async def _parts(
@@ -288,14 +304,14 @@ async def _parts(
     spec: SummarySpec,
     usage: _Usage,
     progress: Progress | None,
-) -> list[tuple[str, ...]]:
-    """Each part's summary, in order; at most MAX_CONCURRENT_PARTS calls at once."""
+) -> list[ModelOutput]:
+    """Each part's summary (cited within the part), in order; at most MAX_CONCURRENT_PARTS calls at once."""
     total = len(parts)
     gate = asyncio.Semaphore(MAX_CONCURRENT_PARTS)
     done = 0
     await _report(progress, f"is summarizing part 1 of {total}…")
 
-    async def one(number: int, part: str) -> tuple[str, ...]:
+    async def one(number: int, part: str) -> ModelOutput:
         nonlocal done
         part_words = count_words(part)
         words = max(30, min(round(1.5 * plan.words / total) + 50, round(PART_SHARE * part_words)))
@@ -310,7 +326,7 @@ async def _parts(
         done += 1
         if done < total:
             await _report(progress, f"is summarizing part {done + 1} of {total}…")
-        return output.paragraphs
+        return output
 
     tasks = [asyncio.create_task(one(n, p)) for n, p in enumerate(parts, 1)]
     try:

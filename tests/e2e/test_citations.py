@@ -1,7 +1,7 @@
 """Cited summaries end to end: Claude reads the page as a citable document, the streamed answer's
 `citations_delta`s become "[n]" markers linked into the page (text fragments) and a compact *Sources*
-part; the offline summary cites its own sentences; a model that refuses citations, or the setting turned
-off, gives a plain summary and says nothing wrong."""
+part; a PDF's passages name their pages; the offline summary cites its own sentences; a model that
+refuses citations, or the setting turned off, gives a plain summary and says nothing wrong."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from tests.articles import article_html
+from tests.documents import make_pdf
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
@@ -82,3 +83,67 @@ def test_citations_can_be_turned_off(
     _, reply = shared(bot, web, citations=False)
     assert first_block(claude.requests[0])["type"] == "text"
     assert "[1]" not in json.dumps(reply["blocks"])
+
+
+# Page 1 and 2 carry lines the cleaner drops ("Advertisement", a newsletter pitch, "Share this article"),
+# so the text Claude reads is shorter than the extracted one: pages must be found in what it read.
+PDF_PAGES = (
+    (
+        "Subscribe to our newsletter",
+        "The city council approved a new transit plan on Tuesday after a long debate about funding.",
+        "Opponents argued that the new tax would hurt small businesses in the centre.",
+    ),
+    (
+        "Share this article",
+        "The plan adds two light rail lines and forty electric buses by the end of the decade.",
+    ),
+    ("Advertisement",),
+    ("The mayor called the vote a turning point for the region and its commuters.",),
+)
+PDF_ANSWER = (
+    "The plan adds two light rail lines and forty electric buses by the end of the decade. "
+    "The mayor called the vote a turning point for the region and its commuters."
+)
+
+
+def shared_pdf(bot: Harness, slack: FakeSlack, **overrides: Any) -> dict[str, Any]:
+    file = slack.add_file("plan.pdf", make_pdf(*PDF_PAGES), "application/pdf", "pdf")
+    (reply,) = bot.round_trip(message_event("", subtype="file_share", files=[file]), **overrides)
+    return reply
+
+
+def sources_of(reply: dict[str, Any]) -> list[str]:
+    return [
+        e["text"]
+        for b in reply["blocks"]
+        if b["type"] == "context" and "*Sources*" in json.dumps(b)
+        for e in b["elements"]
+    ]
+
+
+def test_a_pdf_summary_names_the_page_of_each_cited_passage(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """A multi-page PDF is read as a citable text document; each passage in the Sources part names its
+    page, counted on the text Claude read (after cleaning), and a page left empty is skipped."""
+    claude.script(PDF_ANSWER)
+    reply = shared_pdf(bot, slack)
+    document = first_block(claude.requests[0])
+    assert document["type"] == "document" and document["citations"] == {"enabled": True}
+    assert "Subscribe" not in document["source"]["data"]  # the cleaned text is what is cited
+    assert sources_of(reply) == [
+        f"*Sources* [1] “{PDF_ANSWER.split('. ')[0]}.” (p. 2)",
+        "[2] “The mayor called the vote a turning point for the region and its commuters.” (p. 4)",
+    ]
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert "end of the decade [1]. The mayor" in shown
+
+
+def test_the_offline_summary_of_a_pdf_lists_the_pages_of_its_sentences(
+    bot: Harness, slack: FakeSlack
+) -> None:
+    """Offline, each kept sentence of a PDF is marked, and the Sources part lists the marks' pages."""
+    reply = shared_pdf(bot, slack, anthropic_api_key=None)
+    (line,) = sources_of(reply)
+    assert line.startswith("*Sources* [1]") and " p. 1" in line and "“" not in line
+    assert "Offline summary" in footer_of(reply)

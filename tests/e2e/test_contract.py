@@ -135,8 +135,8 @@ def test_a_document_over_the_input_budget_is_summarized_in_parts_within_a_token_
     assert sent <= 1.1 * doc_tokens + overhead * len(requests)
     assert all(count_input_tokens(r["json"]) <= 100_000 for r in requests)
     parts.sort(key=lambda r: int(re.findall(r"is part (\d+) of", prompt(r))[-1]))  # sent concurrently
-    documents = [re.search(r"<document[^>]*>\n(.*)\n</document>", prompt(r), re.S) for r in parts]
-    sent_words = " ".join(m.group(1) for m in documents if m).split()
+    documents = [r["json"]["messages"][0]["content"][0] for r in parts]  # citable: each part a document
+    sent_words = " ".join(d["source"]["data"] for d in documents if d["type"] == "document").split()
     assert sent_words == document.split()  # every word read once, in order
     assert "Combine them into one summary" in prompt(requests[-1])
     (reply,) = slack.bot_replies(event["channel"], event["ts"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.models import Document, Summary
+from bot.models import Document, Source, Summary
 from bot.slack.canvas_text import canvas_markdown, canvas_title, render_canvas_reply
 
 PAGE = Document(
@@ -52,3 +52,18 @@ def test_the_reply_shows_the_lead_and_links_the_canvas() -> None:
     assert "First paragraph." in blocks and "Second paragraph." not in blocks
     assert "<https://fake.slack.com/docs/T1/F1|Summary: Council approves &lt;plan&gt;>" in blocks
     assert "reshape:r1" in blocks and "feedback:r1" in blocks
+
+
+def test_canvas_sources_name_a_pdfs_pages() -> None:
+    """The canvas's Sources list gives a PDF passage's page; an offline summary lists only pages."""
+    doc = Document(text="x", kind="pdf", label="plan.pdf")
+    sources = (Source(1, "The council approved the plan.", page=3), Source(2, "It costs a lot.", page=3))
+    model = Summary(
+        paragraphs=("Approved [1].",), model="claude-sonnet-5-5", source_words=900, sources=sources
+    )
+    assert "- [1] “The council approved the plan.” (p. 3)" in canvas_markdown(doc, model)
+    offline = Summary(
+        paragraphs=("Approved [1]. Costly [2].",), model="offline", source_words=900, sources=sources
+    )
+    markdown = canvas_markdown(doc, offline)
+    assert "## Sources\n- [1][2] p. 3\n" in markdown and "“" not in markdown

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.models import Document, Summary
+from bot.models import Document, Source, Summary
 from bot.slack.blocks import SlackMessage, escape, link, render_notice
 from bot.slack.render import MAX_MESSAGE_CHARS, render_summary
 
@@ -328,3 +328,51 @@ def test_file_header_uses_the_metadata_title_and_names_the_file() -> None:
     summary = Summary(paragraphs=("One.",), model="offline", source_words=100)
     header = render_summary(doc, summary)[0].blocks[0]["text"]["text"]  # type: ignore[index]
     assert header == ":page_facing_up: *Quarterly report*\nq3.docx · Ann"
+
+
+# --- sources ------------------------------------------------------------------------------------------------
+
+PDF_FILE = Document(text="x", kind="pdf", label="plan.pdf", pages=9)
+PDF_LINK = Document(text="x", kind="pdf", label="plan", url="https://metro.example/plan.pdf#top", pages=9)
+CITED = (
+    Source(1, "The council approved the plan on Tuesday.", page=2),
+    Source(2, "It costs 1.2 billion dollars.", page=4),
+    Source(3, "The mayor called it a turning point."),
+)
+
+
+def _sources(message: SlackMessage) -> list[str]:
+    return [t for b in message.blocks if b["type"] == "context" for t in _texts(b) if "[" in t]
+
+
+def test_the_sources_part_names_the_page_of_each_pdf_passage() -> None:
+    """Each quoted passage of a PDF says its page; a passage without one says nothing of pages."""
+    summary = Summary(
+        paragraphs=("Approved [1] at a cost [2] [3].",), model="m", source_words=900, sources=CITED
+    )
+    (message,) = render_summary(PDF_FILE, summary)
+    assert _sources(message) == [
+        "*Sources* [1] “The council approved the plan on Tuesday.” (p. 2)",
+        "[2] “It costs 1.2 billion dollars.” (p. 4)",
+        "[3] “The mayor called it a turning point.”",
+    ]
+
+
+def test_a_linked_pdf_opens_at_the_cited_page() -> None:
+    """Markers of a PDF shared as a link open the file at the page (viewers ignore text fragments)."""
+    summary = Summary(paragraphs=("Approved [1].",), model="m", source_words=900, sources=CITED[:1])
+    (message,) = render_summary(PDF_LINK, summary)
+    assert "<https://metro.example/plan.pdf#page=2|[1]>" in _sections(message)[1]
+    assert _sources(message)[0].startswith("*Sources* <https://metro.example/plan.pdf#page=2|[1]> “The")
+
+
+def test_an_offline_pdf_summary_lists_only_its_pages() -> None:
+    """An extract's passages are its own sentences: the Sources part lists their pages, grouped."""
+    sources = (Source(1, "a", page=1), Source(2, "b", page=1), Source(3, "c", page=4), Source(4, "d"))
+    summary = Summary(
+        paragraphs=("A [1]. B [2]. C [3]. D [4].",), model="offline", source_words=900, sources=sources
+    )
+    (message,) = render_summary(PDF_FILE, summary)
+    assert _sources(message) == ["*Sources* [1][2] p. 1 · [3] p. 4"]
+    without_pages = Summary(paragraphs=("A [1].",), model="offline", source_words=900, sources=sources[3:])
+    assert _sources(render_summary(PDF_FILE, without_pages)[0]) == []

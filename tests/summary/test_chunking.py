@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.summary.chunking import estimate_tokens, split_document
+from bot.summary.chunking import estimate_tokens, split_document, split_spans
 
 
 def _report(sections: int, paragraphs: int = 4, sentences: int = 5) -> str:
@@ -67,3 +67,11 @@ def test_never_loses_or_duplicates_words(text: str, budget: int) -> None:
     parts = split_document(text, max_tokens=budget)
     assert Counter(" ".join(parts).split()) == Counter(text.split())
     assert all(estimate_tokens(p) <= max(50, budget) for p in parts)
+
+
+def test_part_spans_say_where_each_part_lies_in_the_text() -> None:
+    """`split_spans` gives each part's place, so a part's offsets can be moved into the whole."""
+    text = "\n\n" + _report(12) + "\n"
+    spans = split_spans(text, max_tokens=600)
+    assert [text[a:b] for a, b in spans] == split_document(text, max_tokens=600)
+    assert all(a < b and not text[a].isspace() and not text[b - 1].isspace() for a, b in spans)

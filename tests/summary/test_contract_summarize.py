@@ -7,7 +7,7 @@ import pytest
 
 from bot.models import Document, SummarySpec
 from bot.summary.claude import Claude
-from bot.summary.summarize import summarize
+from bot.summary.summarize import prepared, summarize
 from tests.articles import PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic, count_input_tokens
 
@@ -86,3 +86,38 @@ async def test_offline_says_it_cannot_translate(language: str) -> None:
     doc = Document(text="\n\n".join(PARAGRAPHS), kind="text", label="your text")
     summary = await summarize(doc, spec=SummarySpec(language=language), writer=None)
     assert f"asked for {language}; an offline summary keeps the source's language" in summary.notes
+
+
+async def test_a_long_document_summarized_in_parts_cites_passages_of_the_whole(claude: FakeAnthropic) -> None:
+    """Each part is read as a citable document and the combining step cites the parts' summaries; the
+    final markers point through them to passages of the whole document, at their place in it."""
+    text = "\n\n".join(f"Section {s}, item {n}: {p}" for s in range(30) for n, p in enumerate(PARAGRAPHS))
+    doc = Document(text=text, kind="text", label="report.txt")
+    summary = await summarize(
+        doc, spec=SummarySpec(paragraphs=3), writer=_claude(claude), input_budget_tokens=4000
+    )
+    documents = [r["json"]["messages"][0]["content"][0] for r in claude.requests]
+    assert all(d["type"] == "document" and d["citations"] == {"enabled": True} for d in documents)
+    assert all("cache_control" not in d for d in documents)  # parts are read once: nothing to cache
+    assert summary.sources and all(f"[{s.number}]" in " ".join(summary.paragraphs) for s in summary.sources)
+    cleaned = prepared(doc)[0].text
+    for source in summary.sources:
+        assert source.start is not None
+        assert " ".join(cleaned[source.start :].split()).startswith(source.quote)  # its place in the whole
+    assert max(s.start or 0 for s in summary.sources) > len(cleaned) // 2  # not only the first part's
+
+
+async def test_a_long_pdf_summarized_in_parts_names_the_pages(claude: FakeAnthropic) -> None:
+    """The passages cited through a long PDF's parts get the pages they are on."""
+    pages = [f"Page {n}: " + " ".join(PARAGRAPHS) for n in range(1, 31)]
+    text = "\n\n".join(pages)
+    starts = tuple(text.index(page) for page in pages)
+    doc = Document(text=text, kind="pdf", label="report.pdf", pages=30, page_starts=starts)
+    summary = await summarize(
+        doc, spec=SummarySpec(paragraphs=3), writer=_claude(claude), input_budget_tokens=4000
+    )
+    assert len(claude.requests) > 3 and summary.sources
+    for source in summary.sources:
+        assert source.page is not None and source.start is not None
+        assert source.page == doc.page_of(source.start)  # cleaning changed nothing here
+    assert len({s.page for s in summary.sources}) > 1
