@@ -2,8 +2,10 @@
 them (`Loaded`) → the extracted `Document`.
 
 Downloads go through `bot.sources.fetch` with the retry policy (a site that keeps failing becomes a
-`FetchError` saying how often it was tried); extraction runs in a worker thread, because parsing is CPU
-work and the event loop must keep serving other jobs and renewing leases meanwhile.
+`FetchError` saying how often it was tried). Extraction is CPU work, so it never runs on the event loop
+(which must keep serving other jobs and renewing leases): the worker parses in the child processes of
+its `ExtractPool` (a parser's native crash costs one attempt of one job); other callers, such as the CLI,
+in a thread.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import aiohttp
 
 from bot.errors import ContentTooLarge, FetchError, TransientError, UnsupportedContent
 from bot.extract import extract
+from bot.extract.pool import ExtractPool
 from bot.models import Document, Origin
 from bot.queue.jobs import SlackFile
 from bot.retry import RetryPolicy, retrying
@@ -117,8 +120,20 @@ async def slack_file(
     )
 
 
-async def document(loaded: Loaded, *, limits: ExtractLimits) -> Document:
-    """The `Document` of `loaded`, extracted in a worker thread. Raises extraction's user-facing errors."""
+async def document(loaded: Loaded, *, limits: ExtractLimits, pool: ExtractPool | None = None) -> Document:
+    """The `Document` of `loaded`, extracted in a child process of `pool`, or without one in a thread.
+    Raises extraction's user-facing errors, and with a pool `ExtractionCrashed` (a `RetryLater`) when
+    the child parsing it died."""
+    if pool is not None:
+        return await pool.extract(
+            loaded.data,
+            content_type=loaded.content_type,
+            filename=loaded.filename,
+            url=loaded.url,
+            label=loaded.label,
+            origin=loaded.origin,
+            limits=limits,
+        )
     return await asyncio.to_thread(
         extract,
         loaded.data,

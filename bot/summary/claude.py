@@ -4,12 +4,18 @@ module that imports `anthropic`.
 The SDK's own retries are off (max_retries=0) so that `bot.retry` owns the policy: it caps the wait a
 server may ask for, counts attempts for the user's message, and treats a mid-stream `error` event and a
 dropped stream as retryable (the SDK does not).
+
+With a `ModelGate` (`bot.summary.gate`), every call first waits at the limits shared by all workers
+(reserving its estimated input tokens and its `max_tokens`), settles them with the usage the API
+reports, and on a 429/529 (or a rate-limit/overloaded `error` event in a stream) pauses every worker
+for the API's retry-after.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import re
 import typing
 
 import anthropic
@@ -18,8 +24,10 @@ import httpx2
 from bot.errors import AICredentialsError, ServiceUnavailable, TransientError, UserFacingError
 from bot.models import Document, LengthPlan, Source, SummarySpec
 from bot.retry import RetryPolicy, retrying
+from bot.summary.chunking import estimate_tokens
 from bot.summary.citations import Cited, marked
 from bot.summary.contract import parse_items
+from bot.summary.gate import ModelGate, Reservation, admit, pause_for
 from bot.summary.prompt import (
     MAX_ANSWER_WORDS,
     SYSTEM,
@@ -35,6 +43,10 @@ from bot.summary.writer import Live, ModelOutput
 log = logging.getLogger(__name__)
 
 RETRYABLE_STREAM_ERRORS = {"overloaded_error", "api_error", "rate_limit_error", "timeout_error"}
+PAUSING_STATUSES = {429, 529}  # the API is rate limiting or overloaded: every worker pauses
+PAUSING_STREAM_ERRORS = {"rate_limit_error", "overloaded_error"}
+PDF_TOKENS_PER_PAGE = 3000  # a page read as an image (text and picture), generously
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 FALLBACK_MODEL = "claude-sonnet-5-5"
 TIMEOUT_SECONDS = 300
 
@@ -58,12 +70,20 @@ def default_model() -> str:
     return FALLBACK_MODEL
 
 
-def make_claude(*, api_key: str, base_url: str | None, model: str | None, citations: bool = True) -> Claude:
-    """The worker's one Claude client (SDK retries off; `bot.retry` decides), for `model` or the default."""
+def make_claude(
+    *,
+    api_key: str,
+    base_url: str | None,
+    model: str | None,
+    citations: bool = True,
+    gate: ModelGate | None = None,
+) -> Claude:
+    """The worker's one Claude client (SDK retries off; `bot.retry` decides), for `model` or the default,
+    behind `gate` (the limits shared with other workers) when given."""
     client = anthropic.AsyncAnthropic(
         api_key=api_key, base_url=base_url, max_retries=0, timeout=TIMEOUT_SECONDS
     )
-    return Claude(client, model=model or default_model(), citations=citations)
+    return Claude(client, model=model or default_model(), citations=citations, gate=gate)
 
 
 class CitationsRefused(Exception):
@@ -82,11 +102,13 @@ class Claude:
         model: str,
         policy: RetryPolicy | None = None,
         citations: bool = True,
+        gate: ModelGate | None = None,
     ) -> None:
         self.client = client
         self.model = model
         self.policy = policy or RetryPolicy()
         self.citations = citations
+        self.gate = gate
 
     def _document(self, doc: Document) -> anthropic.types.TextBlockParam | anthropic.types.DocumentBlockParam:
         """The whole document as Claude reads it (the same for a summary and a follow-up, so the second
@@ -126,7 +148,9 @@ class Claude:
         )
         while True:
             # a whole document is cached for the re-ask and for follow-ups in the thread; a part is not
-            document = self._document(doc) if part is None else {"type": "text", "text": document_part(doc)}
+            document = self._document(doc)  # a part is cited like a whole (its offsets are moved on)
+            if part is not None:
+                document.pop("cache_control", None)
             content: list[anthropic.types.ContentBlockParam] = [document, {"type": "text", "text": request}]
             try:
                 return await self._stream([{"role": "user", "content": content}], plan=plan, live=live)
@@ -206,29 +230,64 @@ class Claude:
         live: Live | None,
         cite: bool = True,
     ) -> ModelOutput:
-        """One streamed call; SDK errors become ours (TransientError for what a retry may fix). With
-        `cite`, cited text blocks get their "[n]" markers and the output its sources."""
+        """One streamed call, admitted by the gate first (if any); SDK errors become ours (TransientError
+        for what a retry may fix). With `cite`, cited text blocks get their "[n]" markers and the output its
+        sources."""
+        max_tokens = max_tokens_for(plan)
+        reserved = None
+        if self.gate is not None:
+            estimate = estimate_tokens(SYSTEM) + _input_estimate(messages)
+            reserved = await admit(self.gate, input_tokens=estimate, output_tokens=max_tokens)
         try:
             async with self.client.messages.stream(
-                model=self.model, max_tokens=max_tokens_for(plan), system=SYSTEM, messages=messages
+                model=self.model, max_tokens=max_tokens, system=SYSTEM, messages=messages
             ) as stream:
                 if live is not None:
                     async for delta in stream.text_stream:
                         await live.text(delta)
                 message = await stream.get_final_message()
-        except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
-            log.error("Anthropic rejected the API key: %s", type(exc).__name__)
-            raise AICredentialsError(attempts=attempt) from None
-        except anthropic.BadRequestError as exc:
-            if self.citations and "citation" in str(exc.message).lower():
-                raise CitationsRefused() from None
-            log.warning("Anthropic refused the request: %s", exc.message)
-            raise UserFacingError("The AI service couldn't process this content.") from None
         except (anthropic.APIStatusError, anthropic.APIConnectionError, httpx2.TransportError) as exc:
-            if isinstance(exc, anthropic.APIStatusError) and not _retryable_status(exc):
-                log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
-                raise UserFacingError("The AI service couldn't process this content.") from None
-            raise TransientError(type(exc).__name__, retry_after=_retry_after(exc)) from None
+            await self._failed(exc, reserved)
+            raise self._error(exc, attempt=attempt) from None
+        output = self._output(message, plan=plan, cite=cite)
+        if self.gate is not None and reserved is not None:
+            # cache reads do not count towards the API's input-tokens-per-minute limit; cache writes do
+            await self.gate.settle(
+                reserved,
+                input_tokens=output.input_tokens + output.cache_write_tokens,
+                output_tokens=output.output_tokens,
+            )
+        return output
+
+    async def _failed(self, exc: Exception, reserved: Reservation | None) -> None:
+        """Tell the gate about a failed call: a 429/529 pauses every worker for the API's retry-after;
+        a request the API refused before any work gives its tokens back (a broken stream keeps them)."""
+        if self.gate is None:
+            return
+        if _pausing(exc):
+            seconds = pause_for(_retry_after(exc))
+            log.warning("Anthropic is rate limiting or overloaded: pausing every worker for %.1fs", seconds)
+            await self.gate.pause(seconds)
+        if reserved is not None and isinstance(exc, anthropic.APIStatusError) and exc.status_code != 200:
+            await self.gate.settle(reserved, input_tokens=0, output_tokens=0)
+
+    def _error(self, exc: Exception, *, attempt: int) -> Exception:
+        """Our exception for an SDK error: TransientError for what a retry may fix."""
+        if isinstance(exc, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
+            log.error("Anthropic rejected the API key: %s", type(exc).__name__)
+            return AICredentialsError(attempts=attempt)
+        if isinstance(exc, anthropic.BadRequestError):
+            if self.citations and "citation" in str(exc.message).lower():
+                return CitationsRefused()
+            log.warning("Anthropic refused the request: %s", exc.message)
+            return UserFacingError("The AI service couldn't process this content.")
+        if isinstance(exc, anthropic.APIStatusError) and not _retryable_status(exc):
+            log.warning("Anthropic error %s: %s", exc.status_code, exc.message)
+            return UserFacingError("The AI service couldn't process this content.")
+        return TransientError(type(exc).__name__, retry_after=_retry_after(exc))
+
+    def _output(self, message: anthropic.types.Message, *, plan: LengthPlan, cite: bool) -> ModelOutput:
+        """The answer parsed as `plan.form` asks, with its usage (logged)."""
         texts = [block for block in message.content if block.type == "text"]
         sources: tuple[Source, ...] = ()
         if cite:
@@ -264,6 +323,43 @@ def _cited(citations: list[anthropic.types.TextCitation] | None) -> list[Cited]:
         elif citation.type == "page_location":
             found.append(Cited(citation.cited_text, 0, citation.start_page_number))
     return found
+
+
+def _input_estimate(messages: list[anthropic.types.MessageParam]) -> int:
+    """A generous estimate of the input tokens of `messages` (the system prompt not included): text by
+    its size, a base64 PDF by its pages."""
+    tokens = 0
+    for message in messages:
+        content = message["content"]
+        for block in [content] if isinstance(content, str) else content:
+            if isinstance(block, str):
+                tokens += estimate_tokens(block)
+            elif isinstance(block, dict):
+                tokens += _block_estimate(dict(block))
+    return tokens
+
+
+def _block_estimate(block: dict[str, typing.Any]) -> int:
+    """The input tokens of one content block (text, or a document from text or from a base64 PDF)."""
+    if block.get("type") == "text":
+        return estimate_tokens(str(block.get("text", "")))
+    source = block.get("source")
+    if block.get("type") != "document" or not isinstance(source, dict):
+        return 0
+    data = str(source.get("data", ""))
+    if source.get("type") == "base64":
+        pages = len(_PDF_PAGE.findall(base64.b64decode(data))) if data else 0
+        return max(1, pages) * PDF_TOKENS_PER_PAGE
+    return estimate_tokens(data) + estimate_tokens(str(block.get("title", "")))
+
+
+def _pausing(exc: Exception) -> bool:
+    """A 429/529, or a rate-limit/overloaded `error` event inside a stream (status 200)."""
+    if not isinstance(exc, anthropic.APIStatusError):
+        return False
+    if exc.status_code in PAUSING_STATUSES:
+        return True
+    return exc.status_code == 200 and getattr(exc, "type", None) in PAUSING_STREAM_ERRORS
 
 
 def _retryable_status(exc: anthropic.APIStatusError) -> bool:

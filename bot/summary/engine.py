@@ -26,6 +26,7 @@ from bot.models import OFFLINE_MODEL, Answer, Document, Summary, SummarySpec
 from bot.summary.answer import answer_offline
 from bot.summary.cache import CACHED_NOTE, SummaryCache, keepable, summary_key
 from bot.summary.clean import sentence_spans
+from bot.summary.gate import ai_deadline
 from bot.summary.plan import TINY_WORDS, plan_length
 from bot.summary.summarize import (
     DEFAULT_INPUT_BUDGET_TOKENS,
@@ -101,7 +102,7 @@ class Engine:
             )
         if writer is not None:
             try:
-                async with asyncio.timeout(self.ai_deadline_seconds):
+                async with ai_deadline(self.ai_deadline_seconds):
                     summary = await self._run(doc, spec=spec, writer=writer, progress=progress, live=live)
                 await self._spend(team, summary.tokens_used)
                 if self.cache is not None and key is not None and keepable(summary):
@@ -132,7 +133,7 @@ class Engine:
             )
         if writer is not None:
             try:
-                async with asyncio.timeout(self.ai_deadline_seconds):
+                async with ai_deadline(self.ai_deadline_seconds):
                     output = await writer.answer(ready, question=question, live=live)
                 await self._spend(team, output.tokens)
                 if output.paragraphs:

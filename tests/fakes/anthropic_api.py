@@ -265,7 +265,8 @@ class FakeAnthropic(FakeServer):
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """Every POST /v1/messages as {"path", "json", "headers"} (lower-cased header names), oldest first."""
+        """Every POST /v1/messages as {"path", "json", "headers", "at"} (lower-cased header names; `at` the
+        wall-clock time it arrived), oldest first."""
         with self._lock:
             return list(self._requests)
 
@@ -314,7 +315,7 @@ class FakeAnthropic(FakeServer):
             body: Any = json.loads(request.body or b"null")
         except ValueError:
             body = None
-        record = {"path": request.path, "json": body, "headers": dict(request.headers)}
+        record = {"path": request.path, "json": body, "headers": dict(request.headers), "at": time.time()}
         is_count = request.path.endswith("/count_tokens")
         with self._lock:
             (self._count_requests if is_count else self._requests).append(record)
