@@ -24,6 +24,7 @@ import aiohttp
 from redis.exceptions import RedisError
 
 from bot.errors import RetryLater, ScannedDocument, SlackRefused, UnsupportedContent, UserFacingError
+from bot.extract.pool import ExtractPool
 from bot.instructions.defaults import Defaults, apply_defaults
 from bot.instructions.followup import read_followup
 from bot.models import Document, Summary, SummarySpec
@@ -44,6 +45,7 @@ from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
 from bot.slack.reading import SlackReader
 from bot.slack.render import plain_title, render_answer, render_summary
+from bot.slack.tokens import TeamTokens, current_token
 from bot.sources import load
 from bot.summary.clean import split_sentences
 from bot.summary.engine import Engine
@@ -70,6 +72,7 @@ PERSONAL = frozenset(
     {"url", "file", "text", "thread", "conversation", "channel", "message"}
 )  # defaults apply
 GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})  # a digest's channel, for good
+TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "token_expired"})
 PARENT_GONE = "The message this thread started from is gone, so there is nothing to summarize."
 
 
@@ -92,10 +95,14 @@ class Pipeline:
     digests: Digests | None = None
     gists: Gists | None = None
     prefs: Prefs | None = None
+    tokens: TeamTokens | None = None  # OAuth installs: each workspace's own bot token
+    extract_pool: ExtractPool | None = None  # parse in child processes (None: in a thread)
 
     async def run(self, job: Job) -> None:
         """Do `job` and post its reply exactly once, then mark the message ✅ or ❌ (a notice, which is
         its own answer, gets no reaction)."""
+        if not await self._installed(job):
+            return
         try:
             job = await self._personal(job)
             if job.kind == "notice":
@@ -128,7 +135,9 @@ class Pipeline:
             return kept
         try:
             doc = await load.document(
-                await load.link(self.http, url, limits=self.fetch_limits), limits=self.extract_limits
+                await load.link(self.http, url, limits=self.fetch_limits),
+                limits=self.extract_limits,
+                pool=self.extract_pool,
             )
             summary = await self.engine.summarize(doc, spec=SummarySpec(sentences=1), team=team)
         except (UserFacingError, ScannedDocument):
@@ -156,14 +165,30 @@ class Pipeline:
 
     async def give_up(self, job: Job, reason: GiveUp) -> None:
         """Tell the user the job will not be finished, and mark the message ❌."""
+        if not await self._installed(job):
+            return
         try:
             await self.slack.post_once(job, [render_notice(GIVE_UP_MESSAGES[reason], emoji="x")])
             await self._finish(job, ok=False)
         except SlackRefused as exc:
             await self._refused(job, exc)
 
+    async def _installed(self, job: Job) -> bool:
+        """Make the job's Slack calls carry its workspace's token. False (the job is dropped, quietly)
+        when the workspace has no installation: it uninstalled the app or revoked its token."""
+        if self.tokens is None or await self.tokens.use(job.team):
+            return True
+        log.info("job %s: workspace %s has no installation (uninstalled?); dropped", job.id, job.team)
+        return False
+
     async def _refused(self, job: Job, exc: SlackRefused) -> None:
-        """Slack will not take this job's reply: say so once in the log, tell the asker another way, end."""
+        """Slack will not take this job's reply: say so once in the log, tell the asker another way, end.
+        With OAuth installs, a token Slack no longer takes (the workspace uninstalled within the
+        token cache's minute) ends the job quietly, as a missing installation does."""
+        if self.tokens is not None and exc.error in TOKEN_GONE:
+            self.tokens.forget(job.team)
+            log.info("job %s: workspace %s's token is gone (%s); dropped", job.id, job.team, exc.error)
+            return
         log.warning("job %s: Slack refused %s with %s; the job ends here", job.id, exc.method, exc.error)
         await self.slack.tell(job, refusal_note(exc.error, method=exc.method))
         await self._finish(job, ok=False)
@@ -299,7 +324,9 @@ class Pipeline:
         if source.kind in {"conversation", "channel"}:
             return (await self._read_conversation(source)).document
         try:
-            return await load.document(await self._load(source), limits=self.extract_limits)
+            return await load.document(
+                await self._load(source), limits=self.extract_limits, pool=self.extract_pool
+            )
         except ScannedDocument:
             raise UserFacingError(SCANNED_FOLLOWUP) from None
 
@@ -334,7 +361,9 @@ class Pipeline:
         async with self.slack.status(job) as status:
             await status(reading(source))
             try:
-                doc = await load.document(await self._load(source), limits=self.extract_limits)
+                doc = await load.document(
+                    await self._load(source), limits=self.extract_limits, pool=self.extract_pool
+                )
                 await status(writing(doc))
                 progress = status
                 if live is not None:
@@ -371,7 +400,7 @@ class Pipeline:
                 self.http,
                 job.file,
                 limits=self.fetch_limits,
-                token=self.slack_token,
+                token=current_token(self.slack_token),  # the job's workspace's (bot.slack.tokens)
                 file_info=self.slack.file_info,
             )
         raise UnsupportedContent()

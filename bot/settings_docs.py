@@ -69,9 +69,18 @@ def env_example() -> str:
         out.extend(line + "\n" for line in _wrap(re.sub(r"`", "", meta["doc"])))
         if meta["example"] is not None:
             out.append(f"{meta['env']}={meta['example']}\n")
+        elif _machine_default(meta):
+            out.append(f"# Default: {meta['shown']}.\n# {meta['env']}=\n")
         else:
             out.append(f"# {meta['env']}={_value(meta['default'])}\n")
     return "".join(out)
+
+
+def _machine_default(meta: dict[str, Any]) -> bool:
+    """True for a number whose default depends on the machine (declared with its wording in `shown`), so
+    that the generated files are the same on every machine."""
+    default = meta["default"]
+    return bool(meta["shown"]) and isinstance(default, int) and not isinstance(default, bool)
 
 
 def markdown_table() -> str:

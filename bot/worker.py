@@ -27,6 +27,7 @@ import uuid
 from typing import Literal, Protocol
 
 import redis.exceptions as redis
+from redis.exceptions import ClusterDownError, RedisClusterException, TryAgainError
 
 from bot.errors import RetryLater
 from bot.queue.jobs import Job
@@ -104,8 +105,8 @@ class Worker:
                 if await self._step(burst=burst):
                     break
                 backoff = 0.0
-            except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError) as exc:
-                if isinstance(exc, redis.ResponseError) and "NOGROUP" not in str(exc):
+            except (redis.RedisError, RedisClusterException) as exc:
+                if not outage(exc):
                     raise
                 ready = False
                 backoff = min(max(backoff * 2, 0.5), 10.0)
@@ -249,3 +250,13 @@ class Worker:
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
             log.info("%d jobs returned to the queue", len(pending))
+
+
+def outage(exc: Exception) -> bool:
+    """True for a Redis error the worker waits out (Redis down or restarted without its stream, a
+    cluster failing over); False for anything that is a bug."""
+    if isinstance(exc, (ClusterDownError, TryAgainError, RedisClusterException)):
+        return True
+    if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):
+        return True
+    return isinstance(exc, redis.ResponseError) and "NOGROUP" in str(exc)

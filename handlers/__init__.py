@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, home, messages
+from handlers import actions, commands, home, installs, messages
 from handlers.deps import HandlerDeps
 
 
 def register_all(app: App, deps: HandlerDeps) -> None:
     """Attach every listener to `app`. The order matters: Bolt runs only the first listener that matches."""
-    home.register(app, deps)  # before messages, whose last listener takes every other event
+    installs.register(app, deps)  # before messages, whose last listener takes every other event
+    home.register(app, deps)
     messages.register(app, deps)
     actions.register(app, deps)
     commands.register(app, deps)

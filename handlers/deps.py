@@ -1,8 +1,11 @@
-"""What handlers need: queue, rate limiter, thread index, feedback counts, settings (from `create_app`)."""
+"""What handlers need: queue, rate limiter, thread index, feedback counts, settings, and with OAuth
+installs on, the installation store (from `create_app`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.queue.feedback import FeedbackCounter
 from bot.queue.limits import RateLimiter
@@ -18,3 +21,4 @@ class HandlerDeps:
     threads: ThreadIndex
     feedback: FeedbackCounter
     settings: Settings
+    installs: InstallationStore | None = None  # OAuth installs only

@@ -14,6 +14,7 @@ from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.web import FakeWeb
 from tests.harness import BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM, Harness
+from tests.redis_cluster import RedisCluster, missing, start_cluster
 from tests.redis_server import RedisServer, free_port, redis_binary, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,24 @@ def redis_url(redis_server: RedisServer | None) -> Iterator[str]:
     client.flushdb()
     client.close()
     yield url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[RedisCluster]:
+    """A real three-master Redis Cluster for this session (skips when redis-server/redis-cli are missing)."""
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def cluster_url(redis_cluster: RedisCluster) -> str:
+    """`REDIS_URL` of the session's cluster (`?cluster=true`), every node emptied for this test."""
+    redis_cluster.flush()
+    return redis_cluster.url
 
 
 @pytest.fixture

@@ -23,12 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import redis
 import waitress
 from slack_sdk.signature import SignatureVerifier
 
 from bot.processes.web import create_app, make_web_client
 from bot.processes.worker import run_worker, worker_context
+from bot.queue import keys
+from bot.queue.connect import RedisTarget
 from bot.queue.keys import STREAM
 from bot.queue.stream import SyncQueue
 from bot.settings import Settings
@@ -132,7 +133,7 @@ class WebProcess:
     """`summarizer web` in a thread: create_app + the WSGI front door served by waitress on a free port."""
 
     def __init__(self, settings: Settings) -> None:
-        self.redis = redis.Redis.from_url(settings.redis_url or "")
+        self.redis = RedisTarget(url=settings.redis_url or "", socket_path=None).sync_client()  # or a cluster
         queue = SyncQueue(self.redis)
         self.app = create_app(settings, client=make_web_client(settings), queue=queue)
         self.server = waitress.create_server(
@@ -330,7 +331,7 @@ class Harness:
 
     def queued(self) -> int:
         """How many job keys exist (each enqueued job has one, whatever its state)."""
-        return sum(1 for key in self.redis.scan_iter("summarizer:job:*") if key.count(b":") == 2)
+        return sum(1 for _ in self.redis.scan_iter(keys.job("*")))
 
     def wait_queued(self, count: int, *, timeout: float = 5.0) -> None:
         """Wait until `count` jobs were enqueued by the web process (listeners run after the ack)."""

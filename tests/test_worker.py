@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
+import redis.exceptions as redis_errors
 
 from bot.errors import RetryLater
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
-from bot.worker import CRASH_ATTEMPTS, GiveUp, Worker
+from bot.worker import CRASH_ATTEMPTS, GiveUp, Worker, outage
 
 LEASE_MS = 2000
 
@@ -148,3 +149,22 @@ async def test_a_job_whose_give_up_cannot_be_posted_yet_stays_queued(queue: Queu
     await drain(queue, handler, max_attempts=3)
     assert handler.given_up == [("job1", "attempts")]
     assert await queue.depth() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("error", "waited_out"),
+    [
+        (redis_errors.ConnectionError("refused"), True),
+        (redis_errors.TimeoutError("slow"), True),
+        (redis_errors.ResponseError("NOGROUP No such key"), True),
+        (redis_errors.ClusterDownError("CLUSTERDOWN The cluster is down"), True),
+        (redis_errors.TryAgainError("TRYAGAIN"), True),
+        (redis_errors.SlotNotCoveredError("slot 1 is not covered"), True),
+        (redis_errors.ResponseError("WRONGTYPE Operation against a key"), False),
+        (redis_errors.DataError("bad argument"), False),
+    ],
+)
+def test_the_worker_waits_out_outages_and_failovers_but_not_bugs(error: Exception, waited_out: bool) -> None:
+    """Redis down, restarted without its stream, or a cluster failing over: the loop waits and goes on;
+    a wrong command is a bug and ends the worker loudly."""
+    assert outage(error) is waited_out

@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.errors import ConfigError
 from bot.queue.connect import RedisTarget, connect
 from bot.queue.feedback import FeedbackCounter
 from bot.queue.limits import RateLimiter
@@ -26,6 +27,7 @@ from bot.queue.stream import SyncQueue
 from bot.queue.threads import ThreadIndex
 from bot.settings import Settings
 from bot.slack.front_door import wsgi_app
+from bot.slack.installs import Installs, oauth_enabled, oauth_options, open_installs
 from handlers import HandlerDeps, register_all
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ WEB_THREADS = 8
 def make_web_client(settings: Settings) -> WebClient:
     """The web process's Slack client: SLACK_API_URL, with retries on connection errors, 429 and 5xx."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=None if oauth_enabled(settings) else settings.slack_bot_token,  # OAuth: per request
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
@@ -49,9 +51,23 @@ def make_web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, *, client: WebClient, queue: SyncQueue) -> App:
-    """A Bolt app whose listeners turn events into queued jobs. Calls `auth.test` once (Bolt does)."""
-    app = App(client=client, signing_secret=settings.slack_signing_secret, ignoring_self_events_enabled=True)
+def create_app(
+    settings: Settings, *, client: WebClient, queue: SyncQueue, installs: Installs | None = None
+) -> App:
+    """A Bolt app whose listeners turn events into queued jobs. Calls `auth.test` once (Bolt does).
+
+    With OAuth installs on (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), it also serves `/slack/install`
+    and `/slack/oauth_redirect` and authorizes each request from the installation store (`installs`,
+    by default opened from DATABASE_URL)."""
+    if installs is None and oauth_enabled(settings):
+        installs = open_installs(settings)
+    oauth = oauth_options(settings, installs, client) if installs is not None else {}
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        ignoring_self_events_enabled=True,
+        **oauth,
+    )
     limiter = RateLimiter(
         queue.client, per_user=settings.user_jobs_per_hour, per_channel=settings.channel_jobs_per_hour
     )
@@ -61,13 +77,15 @@ def create_app(settings: Settings, *, client: WebClient, queue: SyncQueue) -> Ap
         threads=ThreadIndex(queue.client),
         feedback=FeedbackCounter(queue.client),
         settings=settings,
+        installs=installs.installations if installs is not None else None,
     )
     register_all(app, deps)
     return app
 
 
 def _app(settings: Settings) -> tuple[RedisTarget, SyncQueue, App]:
-    settings.require("slack_bot_token")
+    if not oauth_enabled(settings):
+        settings.require("slack_bot_token")
     target = connect(settings)
     queue = SyncQueue(target.sync_client())
     return target, queue, create_app(settings, client=make_web_client(settings), queue=queue)
@@ -97,6 +115,8 @@ def run_web(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     log.info("web: listening on port %d, events at /slack/events, %s", settings.port, target.describe())
+    if app.oauth_flow is not None:
+        log.info("web: OAuth installs at %s", app.oauth_flow.install_path)
     try:
         server.run()  # returns once SystemExit stopped it and its request threads finished
     finally:
@@ -111,6 +131,11 @@ def make_socket_handler(settings: Settings) -> SocketModeHandler:
     The handler keeps the embedded Redis (if any) alive through `handler.redis_target`.
     """
     settings.require("slack_app_token")
+    if oauth_enabled(settings):
+        raise ConfigError(
+            "Socket Mode uses SLACK_BOT_TOKEN for one workspace: unset SLACK_CLIENT_ID/SLACK_CLIENT_SECRET, "
+            "or serve OAuth installs with `summarizer web`"
+        )
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     target, _, app = _app(settings)

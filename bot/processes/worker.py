@@ -20,10 +20,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.extract.pool import ExtractPool
 from bot.pipeline import Pipeline
 from bot.queue.connect import connect, pool_sizes
 from bot.queue.gists import Gists
 from bot.queue.limits import TokenBudget
+from bot.queue.model_limits import ModelLimits
 from bot.queue.prefs import Prefs
 from bot.queue.schedule import Schedules
 from bot.queue.stream import Queue
@@ -36,16 +38,19 @@ from bot.slack.digest import Digests
 from bot.slack.post import SlackPoster
 from bot.slack.reading import SlackReader
 from bot.slack.respond import Responder
+from bot.slack.tokens import TeamClient, TeamTokens
 from bot.sources.fetch import make_session
 from bot.summary.claude import Claude, make_claude
 from bot.summary.engine import Engine
+from bot.summary.gate import ModelGate
 from bot.worker import Worker, consumer_name
 
 log = logging.getLogger(__name__)
 
 
-def claude_for(settings: Settings) -> Claude | None:
-    """The Claude client, or None (offline summaries) when no API key is configured."""
+def claude_for(settings: Settings, *, gate: ModelGate | None = None) -> Claude | None:
+    """The Claude client, or None (offline summaries) when no API key is configured; behind `gate` (the
+    model's limits shared by every worker) when given."""
     if settings.anthropic_api_key is None:
         return None
     return make_claude(
@@ -53,13 +58,14 @@ def claude_for(settings: Settings) -> Claude | None:
         base_url=settings.anthropic_base_url,
         model=settings.anthropic_model,
         citations=settings.citations,
+        gate=gate,
     )
 
 
 def slack_client(settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The worker's Slack client: waits out 429s and retries 5xx and dropped connections; with `session`,
     every call goes over its kept-alive connections (without one, slack_sdk opens one per call)."""
-    return AsyncWebClient(
+    return TeamClient(  # each job's calls carry its workspace's token (bot.slack.tokens)
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         session=session,
@@ -74,14 +80,23 @@ def slack_client(settings: Settings, session: aiohttp.ClientSession | None = Non
 
 @contextlib.asynccontextmanager
 async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
-    """A ready Worker with its clients (Redis, Slack, HTTP, Claude) created once; all closed on exit."""
-    settings.require("slack_bot_token")
+    """A ready Worker with its clients (Redis, Slack, HTTP, Claude) and its extraction processes created
+    once; all closed on exit."""
+    tokens = TeamTokens.open(settings)  # OAuth installs: each workspace's token from the database
+    if tokens is None:
+        settings.require("slack_bot_token")
     target = connect(settings)
     redis_connections, http_connections = pool_sizes(settings.worker_concurrency)
     redis = target.async_client(max_connections=redis_connections)
     http = make_session(settings.fetch_limits, connections=http_connections)
     slack_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=http_connections))
-    claude = claude_for(settings)
+    model_limits = ModelLimits(
+        redis,
+        requests_per_minute=settings.model_requests_per_minute,
+        input_tokens_per_minute=settings.model_input_tokens_per_minute,
+        output_tokens_per_minute=settings.model_output_tokens_per_minute,
+    )
+    claude = claude_for(settings, gate=model_limits)  # the shared 429/529 pause is on even with no limits
     queue = Queue(redis, consumer=consumer_name(), lease_ms=settings.job_lease_seconds * 1000)
     engine = Engine(
         writer=claude,
@@ -94,6 +109,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         input_budget_tokens=settings.input_budget_tokens,
     )
     client = slack_client(settings, slack_http)
+    extract_pool = ExtractPool(settings.extract_processes) if settings.extract_processes else None
     reader = SlackReader(client, redis)
     pipeline = Pipeline(
         slack=SlackPoster(
@@ -122,6 +138,8 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         canvases=Canvases(client, redis, min_words=settings.canvas_words),
         gists=Gists(redis),
         prefs=Prefs(redis),
+        tokens=tokens,
+        extract_pool=extract_pool,
     )
     digests = Digests(
         reader,
@@ -140,14 +158,20 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
         grace_seconds=settings.shutdown_grace_seconds,
     )
     log.info("worker: %s, model %s", target.describe(), engine.model)
+    if extract_pool is not None:
+        extract_pool.start()  # the children start (and import the parsers) while the worker gets going
     try:
         yield worker
     finally:
+        if extract_pool is not None:
+            await extract_pool.close()
         await http.close()
         await slack_http.close()
         if claude is not None:
             await claude.client.close()
         await redis.aclose()
+        if tokens is not None:
+            tokens.close()
 
 
 async def run_worker(settings: Settings, *, burst: bool = False, install_signals: bool = False) -> Worker:

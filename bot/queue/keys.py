@@ -3,13 +3,13 @@
 | key                                             | type    | lifetime                | written by          |
 | ----------------------------------------------- | ------- | ----------------------- | ------------------- |
 | `summarizer:jobs` (group `workers`)             | stream  | entries until acked     | web (XADD), worker  |
-| `summarizer:job:<id>`                           | string  | `KEY_TTL` (7 days)      | web: the dedupe key |
+| `summarizer:job:{summarizer:jobs}:<id>`         | string  | `KEY_TTL` (7 days)      | web: the dedupe key |
 | `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
 | `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
 | `summarizer:job:<id>:live`                      | string  | `KEY_TTL`               | worker, streaming   |
-| `summarizer:msg:<team>:<channel>:<ts>:pending`  | set     | `KEY_TTL`               | web, worker (⏳/✅)  |
-| `summarizer:rate:<user|channel>:<team>:<id>:<hour>` (+ `:told`) | counter | one hour | web         |
+| `summarizer:msg:{summarizer:jobs}:<team>:<channel>:<ts>:pending` | set | `KEY_TTL` | web, worker (⏳/✅) |
+| `summarizer:rate:<user|channel>:{<team>}:<id>:<hour>` (+ `:told`) | counter | one hour | web        |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
 | `summarizer:thread:<team>:<channel>:<ts>`       | hash    | SUMMARIZER_FOLLOWUP_DAYS | worker, web reads |
 | `summarizer:feedback:<team>:<YYYY-MM-DD>`       | hash    | `FEEDBACK_TTL` (35 days) | web: 👍/👎 counts   |
@@ -25,6 +25,18 @@
 | `summarizer:prefs:<team>:<user>`                | hash    | until changed           | web: App Home       |
 | `summarizer:asked:<team>:<user>`                | hash    | `ASKED_TTL` (8 days)    | worker; web reads   |
 | `summarizer:summary:<sha256 of text and shape>` | string  | SUMMARIZER_SUMMARY_CACHE_HOURS | worker: cache |
+| `summarizer:{model}:limits`                     | hash    | ~a minute after use     | worker: model limits |
+| `summarizer:{model}:pause`                      | string  | the pause (≤ 60 s)      | worker: on 429/529  |
+
+Redis Cluster (see README "Scaling") hashes only the part of a key inside its first `{…}` (the hash tag),
+and runs a Lua script or a MULTI only when all its keys are in one slot. The multi-key steps are: the
+enqueue script (a job's dedupe key, the stream, its message's pending set) and the rate check (a user's
+and a channel's counters, one transaction). So the dedupe key and the pending set carry the tag
+`{summarizer:jobs}`, which hashes like the stream's own name: they share the stream's slot while the
+stream keeps its name (no migration). The rate counters carry their workspace as the tag. Every other
+key is used one at a time and spreads over the cluster; a digest's schedule hash and due zset are
+written one after the other (`bot.queue.schedule` says why that is safe), so they need no tag either.
+A tag comes before a key's other variable parts, so no odd id can move a key out of its slot.
 
 The thread hash keeps what a thread's summaries were made from, for follow-ups: per source, the job
 that loaded it (`job:<source>`), the extracted document compressed (`doc:<source>`, left out past
@@ -50,46 +62,54 @@ DIGESTS = "summarizer:digests"
 DIGESTS_DUE = "summarizer:digests:due"
 DIGEST_TICKS = "summarizer:digests:ticks"
 JOB_PREFIX = "summarizer:job:"
+QUEUE_TAG = "{" + STREAM + "}"  # in the stream's cluster slot: keys written in one script with it
 
 
 def job(job_id: str) -> str:
     """A job's dedupe key: set (with the stream entry, atomically) when it is first queued."""
-    return f"{JOB_PREFIX}{job_id}"
+    return f"{JOB_PREFIX}{QUEUE_TAG}:{job_id}"
+
+
+def _job_key(job_id: str, suffix: str) -> str:
+    """One of the job's own keys (never in a script with another key, so free to spread)."""
+    return f"{JOB_PREFIX}{job_id}:{suffix}"
 
 
 def attempts(job_id: str) -> str:
     """How many times a worker started the job."""
-    return f"{job(job_id)}:attempts"
+    return _job_key(job_id, "attempts")
 
 
 def posted(job_id: str) -> str:
     """Set once every part of the job's reply is in the thread."""
-    return f"{job(job_id)}:posted"
+    return _job_key(job_id, "posted")
 
 
 def posting(job_id: str) -> str:
     """Set before a post is attempted: a re-run must look in the thread before posting again."""
-    return f"{job(job_id)}:posting"
+    return _job_key(job_id, "posting")
 
 
 def live(job_id: str) -> str:
     """The ts of the job's reply while it is being written (streamed, or posted and edited)."""
-    return f"{job(job_id)}:live"
+    return _job_key(job_id, "live")
 
 
 def post_lock(job_id: str) -> str:
     """Held by the one worker posting the job's reply."""
-    return f"{job(job_id)}:post-lock"
+    return _job_key(job_id, "post-lock")
 
 
 def message_pending(*, team: str, channel: str, ts: str) -> str:
-    """The unfinished job ids of one Slack message (drives the ⏳ → ✅ reaction swap)."""
-    return f"summarizer:msg:{team}:{channel}:{ts}:pending"
+    """The unfinished job ids of one Slack message (drives the ⏳ → ✅ reaction swap); in the stream's
+    slot, as the enqueue script adds to it."""
+    return f"summarizer:msg:{QUEUE_TAG}:{team}:{channel}:{ts}:pending"
 
 
 def rate(*, scope: str, team: str, who: str, window: int) -> str:
-    """New jobs counted for a user or a channel (`scope`) in one hourly `window`."""
-    return f"summarizer:rate:{scope}:{team}:{who}:{window}"
+    """New jobs counted for a user or a channel (`scope`) in one hourly `window`; tagged with the
+    workspace, as a request's user and channel counters are counted in one transaction."""
+    return f"summarizer:rate:{scope}:{{{team}}}:{who}:{window}"
 
 
 def rate_told(rate_key: str) -> str:
@@ -119,12 +139,12 @@ def user_name(*, team: str, user: str) -> str:
 
 def private_reply(job_id: str) -> str:
     """The messages of a job's private reply (JSON), for its "Share in channel" button."""
-    return f"{job(job_id)}:private"
+    return _job_key(job_id, "private")
 
 
 def responded(job_id: str) -> str:
     """The parts of a job's private reply already sent through its response_url."""
-    return f"{job(job_id)}:responded"
+    return _job_key(job_id, "responded")
 
 
 def hook(url_digest: str) -> str:
@@ -135,7 +155,7 @@ def hook(url_digest: str) -> str:
 
 def canvas(job_id: str, source_id: str) -> str:
     """The canvas made for one source of a job (`id`, then `url` once shared): a re-run reuses it."""
-    return f"{job(job_id)}:canvas:{source_id}"
+    return _job_key(job_id, f"canvas:{source_id}")
 
 
 def gist(url_digest: str) -> str:

@@ -6,7 +6,8 @@ jobs within 60 s on both the embedded Redis 6.2 and Redis 7 without tuning. Guar
 - a job stays pending in the group until `ack`; a worker renews the lease of its running jobs
   (`heartbeat`), and `reclaim` hands over jobs idle longer than the lease (their worker died);
 - `attempt` counts deliveries, so a job that keeps crashing workers is given up after N tries.
-Web process: sync client (`SyncQueue`). Worker: asyncio client (`Queue`).
+Web process: sync client (`SyncQueue`). Worker: asyncio client (`Queue`). On Redis Cluster the enqueue
+script's keys all share the stream's slot (`bot.queue.keys`); every other command here names one key.
 """
 
 from __future__ import annotations
@@ -57,8 +58,7 @@ class SyncQueue:
 
     def enqueue(self, job: Job) -> bool:
         """Queue `job` unless a job with its id was queued before. True if it was queued now."""
-        names = _enqueue_keys(job)
-        return bool(self._enqueue(keys=names, args=[KEY_TTL, job.to_json(), job.id]))
+        return bool(self._enqueue(keys=enqueue_keys(job), args=enqueue_args(job)))
 
     def known(self, job: Job) -> bool:
         """True if a job with this id was queued before (a Slack retry, or the twin event)."""
@@ -87,8 +87,7 @@ class Queue:
 
     async def enqueue(self, job: Job) -> bool:
         """Same contract as `SyncQueue.enqueue` (the CLI and tests use it)."""
-        names = _enqueue_keys(job)
-        return bool(await self._enqueue(keys=names, args=[KEY_TTL, job.to_json(), job.id]))
+        return bool(await self._enqueue(keys=enqueue_keys(job), args=enqueue_args(job)))
 
     async def read(self, count: int, *, block_ms: int) -> list[Delivery]:
         """New jobs for this consumer, waiting up to `block_ms` for the first one."""
@@ -177,10 +176,16 @@ class Queue:
         return out
 
 
-def _enqueue_keys(job: Job) -> list[str]:
-    """The keys the enqueue script touches: the job's dedupe key, the stream, its message's pending set."""
+def enqueue_keys(job: Job) -> list[str]:
+    """The keys `ENQUEUE_LUA` touches: the job's dedupe key, the stream, its message's pending set (all
+    in the stream's Redis Cluster slot: see `bot.queue.keys`)."""
     return [
         keys.job(job.id),
         STREAM,
         keys.message_pending(team=job.team, channel=job.channel, ts=job.message_ts),
     ]
+
+
+def enqueue_args(job: Job) -> list[str | int]:
+    """The arguments of `ENQUEUE_LUA`: the keys' lifetime, the job, and its id (for the pending set)."""
+    return [KEY_TTL, job.to_json(), job.id]

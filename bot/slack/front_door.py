@@ -1,4 +1,5 @@
-"""The HTTP front door of the web process: `/slack/events` to Bolt, `/healthz` for the platform.
+"""The HTTP front door of the web process: `/slack/events` to Bolt, `/healthz` for the platform, and
+with OAuth installs on, Bolt's install and redirect pages (`/slack/install`, `/slack/oauth_redirect`).
 
 Before Bolt sees a request, its body is size-capped, decoded as UTF-8 and its signature verified here.
 Every signed, well-formed request gets a 2xx: Slack disables an app's event subscription when too many
@@ -40,11 +41,15 @@ class FrontDoor:
         self.slack = SlackRequestHandler(app)
         self.verifier = SignatureVerifier(signing_secret)
         self.healthy = healthy
+        flow = app.oauth_flow
+        self.oauth_paths = {flow.install_path, flow.redirect_uri_path} if flow is not None else set()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == EVENTS_PATH:
             return self.events(environ, start_response)
+        if path in self.oauth_paths:  # a browser, not Slack: no signature; Bolt checks the OAuth state
+            return self.slack(environ, start_response)
         if path == "/healthz":
             return self.health(start_response)
         return respond(start_response, "404 Not Found", b'{"error": "not found"}')

@@ -44,16 +44,18 @@ class SlackReader:
     def __init__(self, client: AsyncWebClient, redis: aioredis.Redis) -> None:
         self.client = client
         self.redis = redis
-        self._me: str | None = None
+        self._me: dict[str, str] = {}  # token → its bot user id (each workspace's, with OAuth installs)
 
     async def bot_user_id(self) -> str | None:
-        """This bot's own user id (auth.test, asked once)."""
-        if self._me is None:
+        """This bot's own user id in the current job's workspace (auth.test, asked once per token)."""
+        token = str(self.client.token or "")
+        if token not in self._me:
             try:
-                self._me = str((await slack_call("auth.test", self.client.auth_test())).get("user_id") or "")
+                me = await slack_call("auth.test", self.client.auth_test())
             except (SlackRefused, RetryLater):
                 return None
-        return self._me or None
+            self._me[token] = str(me.get("user_id") or "")
+        return self._me[token] or None
 
     async def history(
         self, channel: str, *, oldest: float, limit: int, until_user: str | None = None, skip: str = ""

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from tests.fakes.http import FakeServer, Request, Response, json_response
 from tests.fakes.slack_blocks import SlackError, validate_blocks
 from tests.fakes.slack_canvases import CanvasMethods
+from tests.fakes.slack_oauth import OAuthMethods
 from tests.fakes.slack_people import PeopleMethods
 from tests.fakes.slack_responses import ResponseUrls
 from tests.fakes.slack_stream import StreamingMethods
@@ -36,6 +37,7 @@ SIGN_IN_PAGE = b"""<!DOCTYPE html>
 <button type="submit" id="signin_btn">Sign In</button></form></div></body></html>
 """
 APP_TOKEN_METHOD = "apps.connections.open"  # the one method called with the xapp- token, not the bot's
+OAUTH_METHOD = "oauth.v2.access"  # authenticated with the app's client id and secret, not a token
 NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><title>Slack</title></head><body>Not found</body></html>\n"
 
 
@@ -46,6 +48,12 @@ class Call:
     method: str
     body: dict[str, Any]
     headers: dict[str, str]
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token the call was made with (which workspace's bot, with OAuth installs)."""
+        authorization = self.headers.get("authorization", "")
+        return authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else None
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,9 @@ MEMBER_METHODS = frozenset(
 )
 
 
-class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, ViewMethods, FakeServer):
+class FakeSlack(
+    StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, ViewMethods, OAuthMethods, FakeServer
+):
     """The fake Web API: messages, threads, reactions, files, recorded calls, scripted failures."""
 
     def __init__(
@@ -139,6 +149,8 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Vi
         app_id: str = "A0FAKE",
         scopes: str = "app_mentions:read,channels:history,chat:write,files:read,reactions:write",
         app_token: str = "xapp-test-token",
+        client_id: str = "111.222",
+        client_secret: str = "test-client-secret",
     ) -> None:
         super().__init__()
         self.bot_token, self.bot_user_id, self.bot_id = bot_token, bot_user_id, bot_id
@@ -165,6 +177,7 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Vi
         self._init_views()
         self._init_streams()
         self._init_people()
+        self._init_oauth(client_id=client_id, client_secret=client_secret)
 
     # ----- test-facing helpers -----
 
@@ -371,13 +384,14 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Vi
         with self._lock:
             self._calls.append(Call(method, body, dict(request.headers)))
             authorization = request.header("authorization") or ""
+            if method == OAUTH_METHOD:  # OAuth (addition): client id and secret, see slack_oauth.py
+                return self._reply(self._oauth_v2_access(body, authorization))
             token = authorization.removeprefix("Bearer ") if authorization else body.get("token")
             if not token:
                 return self._reply({"ok": False, "error": "not_authed"})
-            if method == APP_TOKEN_METHOD and not token.startswith("xapp-"):  # Socket Mode (addition)
-                return self._reply({"ok": False, "error": "not_allowed_token_type"})
-            if token != (self.app_token if method == APP_TOKEN_METHOD else self.bot_token):
-                return self._reply({"ok": False, "error": "invalid_auth"})
+            refused = self._refused_token(token, app_call=method == APP_TOKEN_METHOD)  # + Socket Mode, OAuth
+            if refused is not None:
+                return self._reply({"ok": False, "error": refused})
             failure = next((f for f in self._failures if f.method == method and f.times > 0), None)
             if failure is not None and failure.after > 0:
                 failure.after -= 1
@@ -399,9 +413,12 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Vi
                 return self._reply({"ok": False, "error": exc.error, **exc.extra})
 
     def _download(self, request: Request) -> Response:
-        authorized = request.header("authorization") == f"Bearer {self.bot_token}"
+        token = (request.header("authorization") or "").removeprefix("Bearer ")
         html = {"Content-Type": "text/html; charset=utf-8"}
         with self._lock:
+            authorized = token not in self._revoked and (
+                token == self.bot_token or self._workspace_of(token) is not None
+            )
             self._downloads.append(Download(request.path, dict(request.headers), authorized))
             if self._redirect_base is not None:
                 return Response(302, {"Location": self._redirect_base + request.path, **html}, b"")
@@ -497,6 +514,9 @@ class FakeSlack(StreamingMethods, PeopleMethods, ResponseUrls, CanvasMethods, Vi
     # ----- Web API methods (called under the lock) -----
 
     def _m_auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
+        installed = self._workspace_auth_test()  # OAuth (addition): another workspace's token
+        if installed is not None:
+            return installed
         return {
             "url": "https://fake.slack.com/",
             "team": "Fake",
