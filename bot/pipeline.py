@@ -435,10 +435,8 @@ class Pipeline:
             left = await self.queue.finish_source(job)
             if job.quiet:
                 return
-            if ok is not None:
-                await self.slack.react(job, add=DONE if ok else FAILED)
-            if left == 0:
-                await self.slack.react(job, remove=WORKING)
+            mark = None if ok is None else DONE if ok else FAILED
+            await self.slack.react(job, add=mark, remove=WORKING if left == 0 else None)
         except Exception:
             log.exception("job %s: could not update reactions", job.id)
 

@@ -13,6 +13,7 @@ recording still yields one reply.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -193,11 +194,14 @@ class SlackPoster:
     async def status(self, job: Job) -> AsyncIterator[Callable[[str], Awaitable[None]]]:
         """A callback that shows what the bot is doing as Slack's native status in the job's thread
         ("summarizer is reading example.com…", `assistant.threads.setStatus`); cleared when the block
-        ends. Cosmetic: a failure is logged and ignored (an older workspace, a missing scope)."""
+        ends. The job does not wait for Slack: each update is sent in the background, after the one
+        before it (so they arrive in order), and the block's end waits for the last, the clearing.
+        Cosmetic: a failure is logged and ignored (an older workspace, a missing scope)."""
+        last: asyncio.Task[None] | None = None
 
-        async def update(text: str) -> None:
-            if job.private:  # no thread to show it in
-                return
+        async def send(text: str, before: asyncio.Task[None] | None) -> None:
+            if before is not None:
+                await before
             try:
                 await slack_call(
                     "assistant.threads.setStatus",
@@ -207,23 +211,35 @@ class SlackPoster:
                 )
             except (SlackRefused, RetryLater) as exc:
                 log.info("job %s: no status shown (%s)", job.id, exc)
+            except Exception as exc:  # cosmetic, and nobody awaits it but the next update
+                log.warning("job %s: no status shown (%s: %s)", job.id, type(exc).__name__, exc)
+
+        async def update(text: str) -> None:
+            nonlocal last
+            if not job.private:  # a private request has no thread to show it in
+                last = asyncio.create_task(send(text, last))
 
         try:
             yield update
         finally:
             await update("")
+            if last is not None:
+                await last
 
     async def react(self, job: Job, *, add: str | None = None, remove: str | None = None) -> None:
-        """Add and/or remove a reaction on the job's source message; already-done states are fine."""
-        for name, call in ((remove, self.client.reactions_remove), (add, self.client.reactions_add)):
-            if not name:
-                continue
+        """Add and/or remove a reaction on the job's source message, both at once (they are independent:
+        one round trip instead of two); already-done states are fine."""
+
+        async def one(name: str, call: Any) -> None:
             try:
                 await call(channel=job.channel, timestamp=job.message_ts, name=name)
             except SlackApiError as exc:
                 error = exc.response.get("error")
                 if error not in QUIET_REACTION_ERRORS:
                     log.warning("reaction %s failed: %s", name, error)
+
+        calls = ((remove, self.client.reactions_remove), (add, self.client.reactions_add))
+        await asyncio.gather(*(one(name, call) for name, call in calls if name))
 
     async def file_info(self, file_id: str) -> dict[str, Any]:
         """files.info's file object. Raises UserFacingError when Slack will not give it (gone, no scope)."""
