@@ -11,6 +11,7 @@ in a thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,26 +125,17 @@ async def document(loaded: Loaded, *, limits: ExtractLimits, pool: ExtractPool |
     """The `Document` of `loaded`, extracted in a child process of `pool`, or without one in a thread.
     Raises extraction's user-facing errors, and with a pool `ExtractionCrashed` (a `RetryLater`) when
     the child parsing it died."""
+    about: dict[str, Any] = {
+        "content_type": loaded.content_type,
+        "filename": loaded.filename,
+        "url": loaded.url,
+        "label": loaded.label,
+        "origin": loaded.origin,
+        "limits": limits,
+    }
     if pool is not None:
-        return await pool.extract(
-            loaded.data,
-            content_type=loaded.content_type,
-            filename=loaded.filename,
-            url=loaded.url,
-            label=loaded.label,
-            origin=loaded.origin,
-            limits=limits,
-        )
-    return await asyncio.to_thread(
-        extract,
-        loaded.data,
-        content_type=loaded.content_type,
-        filename=loaded.filename,
-        url=loaded.url,
-        label=loaded.label,
-        origin=loaded.origin,
-        limits=limits,
-    )
+        return await pool.extract(loaded.data, **about)
+    return await asyncio.to_thread(functools.partial(extract, loaded.data, **about))
 
 
 async def _downloaded(call: Callable[[], Awaitable[Fetched]], *, policy: RetryPolicy) -> Fetched:
