@@ -117,6 +117,9 @@ class _Handler(BaseHTTPRequestHandler):
     """Parses a request, asks the owning fake for a Response and writes it as HTTP/1.1."""
 
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as real servers send server-sent events: without it, each small chunk after the
+    # headers waits for the client's delayed ACK (~40 ms a stream: Nagle's algorithm)
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
