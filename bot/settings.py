@@ -175,7 +175,12 @@ class Settings:
     )  # fmt: skip
     worker_concurrency: int = setting(
         32, env="SUMMARIZER_WORKER_CONCURRENCY", kind="int", low=1, high=1000, group=_WORKER,
-        doc="Jobs one worker process runs at once (they mostly wait on the network).",
+        doc="Model calls one worker process makes at once (each job waits on one while it is written).",
+    )  # fmt: skip
+    worker_read_ahead: int = setting(
+        32, env="SUMMARIZER_WORKER_READ_AHEAD", kind="int", low=0, high=1000, group=_WORKER,
+        doc="Jobs one worker holds beyond its concurrency: the next links fetched and parsed, and the last "
+        "replies posted, while the model writes others (model calls stay at the concurrency).",
     )  # fmt: skip
     extract_processes: int = setting(
         os.cpu_count() or 1, env="SUMMARIZER_EXTRACT_PROCESSES", kind="int", low=0, high=256, group=_WORKER,

@@ -59,6 +59,7 @@ def claude_for(settings: Settings, *, gate: ModelGate | None = None) -> Claude |
         model=settings.anthropic_model,
         citations=settings.citations,
         gate=gate,
+        calls_at_once=settings.worker_concurrency,
     )
 
 
@@ -86,7 +87,8 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
     if tokens is None:
         settings.require("slack_bot_token")
     target = connect(settings)
-    redis_connections, http_connections = pool_sizes(settings.worker_concurrency)
+    in_flight = settings.worker_concurrency + settings.worker_read_ahead
+    redis_connections, http_connections = pool_sizes(in_flight)
     redis = target.async_client(max_connections=redis_connections)
     http = make_session(settings.fetch_limits, connections=http_connections)
     slack_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=http_connections))
@@ -152,7 +154,7 @@ async def worker_context(settings: Settings) -> AsyncIterator[Worker]:
     worker = Worker(
         queue,
         pipeline,
-        concurrency=settings.worker_concurrency,
+        concurrency=in_flight,
         max_attempts=settings.job_max_attempts,
         deadline_seconds=settings.job_deadline_seconds,
         grace_seconds=settings.shutdown_grace_seconds,

@@ -13,7 +13,10 @@ for the API's retry-after.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import dataclasses
 import logging
 import re
 import typing
@@ -77,13 +80,22 @@ def make_claude(
     model: str | None,
     citations: bool = True,
     gate: ModelGate | None = None,
+    calls_at_once: int | None = None,
 ) -> Claude:
     """The worker's one Claude client (SDK retries off; `bot.retry` decides), for `model` or the default,
-    behind `gate` (the limits shared with other workers) when given."""
+    behind `gate` (the limits shared with other workers) when given, making at most `calls_at_once`
+    calls at a time (None: no local bound)."""
     client = anthropic.AsyncAnthropic(
-        api_key=api_key, base_url=base_url, max_retries=0, timeout=TIMEOUT_SECONDS
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=TIMEOUT_SECONDS,
+        # the SDK's aiohttp transport: the same API, at about half the CPU of its default one per call
+        http_client=anthropic.DefaultAioHttpClient(timeout=TIMEOUT_SECONDS),
     )
-    return Claude(client, model=model or default_model(), citations=citations, gate=gate)
+    return Claude(
+        client, model=model or default_model(), citations=citations, gate=gate, calls_at_once=calls_at_once
+    )
 
 
 class CitationsRefused(Exception):
@@ -93,7 +105,9 @@ class CitationsRefused(Exception):
 class Claude:
     """One shared client for the worker's lifetime. With `citations`, a whole document is sent as a
     `document` block with citations enabled, and the answer comes back with "[n]" markers and the cited
-    passages; where the API refuses citations, the client stops asking for them (and says nothing)."""
+    passages; where the API refuses citations, the client stops asking for them (and says nothing).
+    With `calls_at_once`, a call waits for one of that many slots before it is admitted by the gate, so a
+    worker may hold more jobs than it makes model calls (the others are fetched, parsed or posted)."""
 
     def __init__(
         self,
@@ -103,12 +117,14 @@ class Claude:
         policy: RetryPolicy | None = None,
         citations: bool = True,
         gate: ModelGate | None = None,
+        calls_at_once: int | None = None,
     ) -> None:
         self.client = client
         self.model = model
         self.policy = policy or RetryPolicy()
         self.citations = citations
         self.gate = gate
+        self.slots = asyncio.Semaphore(calls_at_once) if calls_at_once else None
 
     def _document(self, doc: Document) -> anthropic.types.TextBlockParam | anthropic.types.DocumentBlockParam:
         """The whole document as Claude reads it (the same for a summary and a follow-up, so the second
@@ -232,24 +248,41 @@ class Claude:
     ) -> ModelOutput:
         """One streamed call, admitted by the gate first (if any); SDK errors become ours (TransientError
         for what a retry may fix). With `cite`, cited text blocks get their "[n]" markers and the output its
-        sources."""
+        sources. Holds one of the client's slots (if bounded) from admission to the answer's last event."""
+        async with self.slots or contextlib.nullcontext():
+            return await self._call_now(messages, plan=plan, attempt=attempt, live=live, cite=cite)
+
+    async def _call_now(
+        self,
+        messages: list[anthropic.types.MessageParam],
+        *,
+        plan: LengthPlan,
+        attempt: int,
+        live: Live | None,
+        cite: bool,
+    ) -> ModelOutput:
         max_tokens = max_tokens_for(plan)
         reserved = None
         if self.gate is not None:
             estimate = estimate_tokens(SYSTEM) + _input_estimate(messages)
             reserved = await admit(self.gate, input_tokens=estimate, output_tokens=max_tokens)
+        answer = Answer()
         try:
-            async with self.client.messages.stream(
-                model=self.model, max_tokens=max_tokens, system=SYSTEM, messages=messages
-            ) as stream:
-                if live is not None:
-                    async for delta in stream.text_stream:
+            stream = await self.client.messages.create(
+                model=self.model, max_tokens=max_tokens, system=SYSTEM, messages=messages, stream=True
+            )
+            async with stream:
+                async for event in stream:
+                    delta = answer.add(event)
+                    if delta and live is not None:
                         await live.text(delta)
-                message = await stream.get_final_message()
         except (anthropic.APIStatusError, anthropic.APIConnectionError, httpx2.TransportError) as exc:
             await self._failed(exc, reserved)
             raise self._error(exc, attempt=attempt) from None
-        output = self._output(message, plan=plan, cite=cite)
+        if not answer.finished:  # the stream ended cleanly but early (a proxy cut it): ask again
+            await self._failed(TransientError("stream ended early"), reserved)
+            raise TransientError("the answer's stream ended before message_stop")
+        output = self._output(answer, plan=plan, cite=cite)
         if self.gate is not None and reserved is not None:
             # cache reads do not count towards the API's input-tokens-per-minute limit; cache writes do
             await self.gate.settle(
@@ -286,23 +319,21 @@ class Claude:
             return UserFacingError("The AI service couldn't process this content.")
         return TransientError(type(exc).__name__, retry_after=_retry_after(exc))
 
-    def _output(self, message: anthropic.types.Message, *, plan: LengthPlan, cite: bool) -> ModelOutput:
+    def _output(self, answer: Answer, *, plan: LengthPlan, cite: bool) -> ModelOutput:
         """The answer parsed as `plan.form` asks, with its usage (logged)."""
-        texts = [block for block in message.content if block.type == "text"]
         sources: tuple[Source, ...] = ()
         if cite:
-            text, sources = marked([(block.text, _cited(block.citations)) for block in texts])
+            text, sources = marked([(block.text, _cited(block.citations)) for block in answer.blocks])
         else:
-            text = "".join(block.text for block in texts)
-        usage = message.usage
+            text = "".join(block.text for block in answer.blocks)
         output = ModelOutput(
             sources=sources,
             paragraphs=parse_items(text, plan.form),
-            truncated=message.stop_reason in {"max_tokens", "model_context_window_exceeded"},
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_write_tokens=usage.cache_creation_input_tokens or 0,
-            cache_read_tokens=usage.cache_read_input_tokens or 0,
+            truncated=answer.stop_reason in {"max_tokens", "model_context_window_exceeded"},
+            input_tokens=answer.input_tokens,
+            output_tokens=answer.output_tokens,
+            cache_write_tokens=answer.cache_write_tokens,
+            cache_read_tokens=answer.cache_read_tokens,
         )
         log.info(
             "Claude usage: %d input, %d cache write, %d cache read, %d output tokens",
@@ -312,6 +343,62 @@ class Claude:
             output.output_tokens,
         )
         return output
+
+
+@dataclasses.dataclass
+class TextBlock:
+    """One text block of an answer as its events built it."""
+
+    text: str = ""
+    citations: list[anthropic.types.TextCitation] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Answer:
+    """An answer gathered from the raw stream events (`messages.create(stream=True)`): its text blocks
+    with their citations, its stop reason and its usage. The SDK's `messages.stream()` helper builds the
+    same and more (a snapshot of the whole message after every event, typed text events), at about a
+    third of a worker's CPU per streamed job: this keeps only what a summary needs."""
+
+    blocks: list[TextBlock] = dataclasses.field(default_factory=list)
+    stop_reason: str | None = None
+    finished: bool = False  # message_stop arrived
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+    _open: TextBlock | None = None
+
+    def add(self, event: anthropic.types.RawMessageStreamEvent) -> str:
+        """Take one event; return the text it adds ("" for any other event)."""
+        if event.type == "content_block_delta":
+            if self._open is None:
+                return ""
+            if event.delta.type == "text_delta":
+                self._open.text += event.delta.text
+                return event.delta.text
+            if event.delta.type == "citations_delta":
+                self._open.citations.append(event.delta.citation)
+        elif event.type == "content_block_start":
+            block = event.content_block
+            self._open = TextBlock(block.text) if isinstance(block, anthropic.types.TextBlock) else None
+            if self._open is not None:
+                self.blocks.append(self._open)
+        elif event.type == "message_start":
+            self._usage(event.message.usage)
+        elif event.type == "message_delta":
+            self.stop_reason = event.delta.stop_reason or self.stop_reason
+            self._usage(event.usage)
+        elif event.type == "message_stop":
+            self.finished = True
+        return ""
+
+    def _usage(self, usage: anthropic.types.Usage | anthropic.types.MessageDeltaUsage) -> None:
+        """Counts as the API reports them: message_start's, then message_delta's cumulative ones."""
+        self.input_tokens = usage.input_tokens or self.input_tokens
+        self.output_tokens = usage.output_tokens or self.output_tokens
+        self.cache_write_tokens = usage.cache_creation_input_tokens or self.cache_write_tokens
+        self.cache_read_tokens = usage.cache_read_input_tokens or self.cache_read_tokens
 
 
 def _cited(citations: list[anthropic.types.TextCitation] | None) -> list[Cited]:

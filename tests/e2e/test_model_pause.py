@@ -14,7 +14,11 @@ from tests.fakes.slack_api import FakeSlack
 from tests.harness import Harness, mention_event, wait_for, worker_process
 
 PAUSE = 4.0
-ONE_AT_A_TIME = {"SUMMARIZER_WORKER_CONCURRENCY": "1", "SUMMARIZER_SUMMARY_CACHE_HOURS": "0"}
+ONE_AT_A_TIME = {  # one job per worker: none read ahead
+    "SUMMARIZER_WORKER_CONCURRENCY": "1",
+    "SUMMARIZER_WORKER_READ_AHEAD": "0",
+    "SUMMARIZER_SUMMARY_CACHE_HOURS": "0",
+}
 
 
 def started(bot: Harness) -> int:

@@ -220,8 +220,17 @@ class FakeAnthropic(FakeServer):
         self._pace = 0.0
         self._seq = 0
         self._refuse_citations = False
+        self._cut_streams = 0
+        self._in_flight = 0
+        self.max_in_flight = 0  # the most /v1/messages requests answered at the same time
 
     # ----- test-facing helpers -----
+
+    def cut_streams(self, times: int = 1) -> None:
+        """End the next `times` streams cleanly halfway, before `message_delta` and `message_stop` (as a
+        proxy that closes a long response may)."""
+        with self._lock:
+            self._cut_streams += times
 
     @property
     def usages(self) -> list[dict[str, int]]:
@@ -339,8 +348,31 @@ class FakeAnthropic(FakeServer):
             return self._error(400, "invalid_request_error", str(exc))
         if documents is not None and self._refuse_citations:
             return self._error(400, "invalid_request_error", "Citations are not supported for this model.")
-        self._wait_if_delayed()
-        return self._stream(body, documents) if body.get("stream") else self._message(body, documents)
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        streamed = False
+        try:
+            self._wait_if_delayed()
+            if not body.get("stream"):
+                return self._message(body, documents)
+            response = self._stream(body, documents)
+            response.body, streamed = self._counted(response.body), True
+            return response
+        finally:
+            if not streamed:
+                self._done()
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _counted(self, chunks: Any) -> Iterator[bytes]:
+        """A stream's chunks; the request is in flight until the last is sent (or the client went)."""
+        try:
+            yield from chunks
+        finally:
+            self._done()
 
     def _take_failure(self) -> _Failure | None:
         with self._lock:
@@ -422,6 +454,8 @@ class FakeAnthropic(FakeServer):
         with self._lock:
             fail = self._mid_stream_errors > 0
             self._mid_stream_errors -= 1 if fail else 0
+            cut = self._cut_streams > 0
+            self._cut_streams -= 1 if cut else 0
             pace = self._pace
         start = {
             "id": self._next_id("msg"),
@@ -458,6 +492,8 @@ class FakeAnthropic(FakeServer):
                     if fail and sent >= max(1, total // 2):
                         yield _sse("error", OVERLOADED)
                         return
+                    if cut and sent >= max(1, total // 2):
+                        return  # the body ends here, cleanly: no message_delta, no message_stop
                     if pace and sent:
                         time.sleep(pace)
                     sent += 1

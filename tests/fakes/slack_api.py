@@ -172,6 +172,7 @@ class FakeSlack(
         self._outside: dict[str, str] = {}  # channel → the error its member-only methods answer
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
+        self._held: dict[str, threading.Event] = {}
         self._init_responses()
         self._init_canvases()
         self._init_views()
@@ -246,6 +247,18 @@ class FakeSlack(
         default = "ratelimited" if status == 429 else "internal_error"
         with self._lock:
             self._failures.append(_Failure(method, status, retry_after, error or default, times, after))
+
+    def hold(self, method: str) -> None:
+        """Keep every call of `method` waiting (up to 30 s) until `release(method)`: a slow Slack."""
+        with self._lock:
+            self._held[method] = threading.Event()
+
+    def release(self, method: str) -> None:
+        """Answer the held calls of `method`, and the later ones at once."""
+        with self._lock:
+            gate = self._held.pop(method, None)
+        if gate is not None:
+            gate.set()
 
     def redirect_files_to(self, base_url: str | None) -> None:
         """Answer file GETs with a 302 to the same path on `base_url` (None turns this off)."""
@@ -367,7 +380,14 @@ class FakeSlack(
         extra = {"x-oauth-scopes": self.scopes, **(headers or {})}
         return json_response(payload, status=status, headers=extra, content_type=JSON_CONTENT_TYPE)
 
+    def _wait_if_held(self, method: str) -> None:
+        with self._lock:
+            gate = self._held.get(method)
+        if gate is not None:
+            gate.wait(30)
+
     def _api(self, method: str, request: Request) -> Response:
+        self._wait_if_held(method)
         body: dict[str, Any] = dict(request.query)
         content_type = request.header("content-type") or ""
         if request.body:
