@@ -197,6 +197,17 @@ class Pipeline:
         """Do the job's work and post the reply (`message`: the one a "message" job summarizes). True if
         every part of it succeeded."""
         live = await self.slack.live(job)
+        try:
+            messages, ok = await self._work(job, live, message)
+        finally:
+            await live.settled()  # what was shown while written is sent before the reply completes it
+        await self.slack.post_once(job, messages, live_ts=live.ts)
+        return ok
+
+    async def _work(
+        self, job: Job, live: LiveReply, message: dict[str, Any] | None
+    ) -> tuple[list[SlackMessage], bool]:
+        """The job's reply messages (a notice when nothing was found) and whether every part succeeded."""
         if job.kind == "followup":
             messages, ok = await self._guarded(job, self._followup(job, live))
         elif job.kind in {"conversation", "channel"}:
@@ -221,8 +232,7 @@ class Pipeline:
         if not messages:
             messages.append(render_notice(NOTHING_FOUND, emoji="x"))
             ok = False
-        await self.slack.post_once(job, messages, live_ts=live.ts)
-        return ok
+        return messages, ok
 
     async def _guarded(
         self, job: Job, work: Coroutine[Any, Any, list[SlackMessage]]

@@ -9,13 +9,19 @@ Appends are buffered (at least `BUFFER_CHARS` characters or `FLUSH_SECONDS` apar
 so that "@channel" is never split across two appends) to stay within the rate tiers: start and stop are
 Tier 2 (~20/min), append Tier 4 (~100/min). Everything shown is escaped like the finished reply. Live
 text is cosmetic: any failure turns it off, and the finished reply is posted as usual.
+
+The model's stream does not wait for Slack: each start, append or edit is sent in the background, after
+the one before it (so they arrive in order), and `settled()` waits for the last; the finished reply is
+posted only after that, so it completes the live message once its ts is known.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -64,8 +70,11 @@ class LiveReply:
         self.mode = "waiting"  # waiting → streaming | editing → off
         self._pending = ""
         self._shown = ""
-        self._sent_at = 0.0
+        self._queued_at = 0.0  # when the last chunk was handed over (0: none yet)
+        self._edited_at = 0.0  # when the message was last posted or edited (the editing fallback)
         self._worded = False  # words of the answer shown: task progress is over
+        self._off = False  # restart() was called: nothing more is shown, whatever is on its way
+        self._busy: asyncio.Task[None] | None = None  # the last update handed to the background
 
     def titled(self, title: str) -> None:
         """Open the reply with the source's title (before any word is shown)."""
@@ -73,23 +82,42 @@ class LiveReply:
             self.heading = f"*{escape(title).replace('*', '')}*\n\n" if title else ""
 
     async def text(self, delta: str) -> None:
-        """Show `delta` once enough has gathered (whole words only)."""
-        if self.mode == "off":
+        """Show `delta` once enough has gathered (whole words only); returns without waiting for Slack."""
+        if self._off or self.mode == "off":
             return
         self._pending += delta
-        due = len(self._pending) >= (FIRST_CHARS if self.ts is None else BUFFER_CHARS)
-        if not due and (self.ts is None or time.monotonic() - self._sent_at < FLUSH_SECONDS):
+        opened = self._queued_at > 0
+        due = len(self._pending) >= (BUFFER_CHARS if opened else FIRST_CHARS)
+        if not due and (not opened or time.monotonic() - self._queued_at < FLUSH_SECONDS):
             return
         cut = max(self._pending.rfind(" "), self._pending.rfind("\n"))
         if cut <= 0:
             return
         chunk, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
-        await self._show(escape(chunk))
+        self._queued_at, self._worded = time.monotonic(), True
+        self._queue(self._show(escape(chunk)))
+
+    async def settled(self) -> None:
+        """Wait until every update handed to the background was sent (or failed, turning live text off);
+        the live message's ts, if any, is known after."""
+        if self._busy is not None:
+            await self._busy
+
+    def _queue(self, step: Coroutine[Any, Any, None]) -> None:
+        """Send `step` in the background, after the update before it."""
+        before = self._busy
+
+        async def after() -> None:
+            if before is not None:
+                await before
+            await step
+
+        self._busy = asyncio.create_task(after())
 
     async def task(self, title: str) -> None:
         """Show how far a long job is as Slack's native task progress in the reply ("Summarizing part 3 of
         8"), before any word of it is written. Only while streaming: an edited message shows none."""
-        if self.mode not in {"waiting", "streaming"} or self._worded:
+        if self._off or self.mode not in {"waiting", "streaming"} or self._worded:
             return
         done = title.startswith("is combining")
         chunk = {
@@ -98,6 +126,12 @@ class LiveReply:
             "title": title.removeprefix("is ").rstrip("…").capitalize(),
             "status": "complete" if done else "in_progress",
         }
+        self._queued_at = self._queued_at or time.monotonic()
+        self._queue(self._progress(chunk))
+
+    async def _progress(self, chunk: dict[str, str]) -> None:
+        if self._off or self.mode not in {"waiting", "streaming"}:
+            return
         try:
             if self.mode == "waiting":
                 await self._start(self.heading, extra=[chunk])
@@ -108,10 +142,11 @@ class LiveReply:
 
     async def restart(self) -> None:
         """The answer is being written again: show nothing more (the finished reply replaces it)."""
-        self.mode, self._pending = "off", ""
+        self._off, self.mode, self._pending = True, "off", ""
 
     async def _show(self, chunk: str) -> None:
-        self._worded = True
+        if self._off or self.mode == "off":
+            return
         try:
             if self.mode == "waiting":
                 await self._start(self.heading + chunk)
@@ -123,11 +158,11 @@ class LiveReply:
                 self._shown += chunk
             else:  # editing: gather, and edit the message at a steady pace
                 self._shown += chunk
-                if time.monotonic() - self._sent_at < EDIT_SECONDS:
+                if time.monotonic() - self._edited_at < EDIT_SECONDS:
                     return
                 edit = self.client.chat_update(channel=self.job.channel, ts=self.ts or "", text=self._shown)
                 await slack_call("chat.update", edit)
-            self._sent_at = time.monotonic()
+                self._edited_at = time.monotonic()
         except (SlackRefused, RetryLater, RedisError) as exc:
             log.info("job %s: live text off (%s)", self.job.id, exc)
             self.mode = "off"
@@ -161,7 +196,7 @@ class LiveReply:
         except RedisError:
             await self._withdraw(ts)
             raise
-        self.ts, self._shown = ts, text
+        self.ts, self._shown, self._edited_at = ts, text, time.monotonic()
 
     async def _withdraw(self, ts: str) -> None:
         """Remove a live message whose ts could not be recorded: a re-run could not find it to complete

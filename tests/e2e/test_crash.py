@@ -166,6 +166,7 @@ async def test_a_live_message_whose_ts_cannot_be_recorded_is_withdrawn(
     live = LiveReply(client, redis, job)
     own_redis.stop()
     await live.text("The council approved the transit plan on Tuesday ")
+    await live.settled()  # the start was sent in the background
     assert slack.calls("chat.startStream") and slack.calls("chat.delete")
     assert (live.mode, live.ts) == ("off", None)
     assert slack.bot_replies("C1", parent) == []

@@ -4,16 +4,29 @@ a re-ask) still ending in exactly one finished message."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.queue.jobs import Job
+from bot.slack.live import LiveReply
 from tests.articles import ARTICLE_TEXT, PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import Harness, footer_of, mention_event, message_event, wait_for, worker_process
+from tests.harness import (
+    BOT_TOKEN,
+    Harness,
+    footer_of,
+    mention_event,
+    message_event,
+    wait_for,
+    worker_process,
+)
 
 LONG_ANSWER = "\n\n".join(PARAGRAPHS)
 
@@ -157,3 +170,38 @@ def test_a_long_document_shows_its_parts_as_task_progress(
     assert tasks[-1]["status"] == "complete" and "Combining" in tasks[-1]["title"]
     assert any(c["type"] == "markdown_text" for c in chunks)
     only_reply(slack, event)
+
+
+async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, redis_url: str) -> None:
+    """Slack is slow to start the stream: the model's words are taken at once (each update goes out in
+    the background, in order), and once Slack answers, the start and then the appends carry every word."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(
+        id=f"job-{parent}", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent,
+        user="U1", source="text", text="x",
+    )  # fmt: skip
+    live = LiveReply(client, redis, job)
+    words = [f"word{n} " for n in range(200)]
+    slack.hold("chat.startStream")
+    try:
+        for word in words:  # would wait for Slack (up to 30 s) if an update were sent in the stream's way
+            await asyncio.wait_for(live.text(word), timeout=5)
+        assert live.ts is None  # Slack has not answered yet
+    finally:
+        slack.release("chat.startStream")
+    await live.settled()
+    assert live.ts is not None and live.mode == "streaming"
+    methods = [c.method for c in slack.calls() if c.method.startswith("chat.")]
+    assert methods[0] == "chat.startStream" and set(methods[1:]) == {"chat.appendStream"}
+    sent = "".join(
+        chunk["text"]
+        for call in slack.calls()
+        if call.method.startswith("chat.")
+        for chunk in call.body["chunks"]
+    )
+    assert (
+        sent.split() == "".join(words).split()[: len(sent.split())] and len(sent.split()) >= 150
+    )  # the last few wait in the buffer
+    await redis.aclose()
