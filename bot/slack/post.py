@@ -95,17 +95,17 @@ class SlackPoster:
 
     async def _post_in_thread(self, job: Job, messages: list[SlackMessage], *, live_ts: str | None) -> None:
         done_key, trying_key = keys.posted(job.id), keys.posting(job.id)
-        if await self.redis.exists(done_key):
-            return
         async with held(self.redis, keys.post_lock(job.id), ttl_ms=self.lock_ms) as lock:
             if not lock.mine:
                 raise PostInProgress(job.id)
-            if await self.redis.exists(done_key):
+            async with self.redis.pipeline(transaction=False) as pipe:  # one round trip (one slot: the job's)
+                pipe.exists(done_key)
+                pipe.exists(trying_key)
+                pipe.get(keys.live(job.id))
+                done, trying, recorded = await pipe.execute()
+            if done:
                 return
-            already: set[int] = set()
-            if await self.redis.exists(trying_key):
-                already = await self._parts_in_thread(job)
-            recorded = await self.redis.get(keys.live(job.id))
+            already: set[int] = await self._parts_in_thread(job) if trying else set()
             live = live_ts or (as_text(recorded) if recorded is not None else None)
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):

@@ -13,6 +13,7 @@ sentences they cite, to the document's passages; a PDF's passages then get their
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -66,8 +67,7 @@ def prepared(
     """`doc` as the model reads it: cleaned, and cut at `max_input_words`; with its word count before the
     cut and a note when it was cut. A summary and a later question about the document read the same text
     (so the second reads the first one's cached prompt). Raises NoReadableText when nothing is left."""
-    text = clean_text(doc.text)
-    words = count_words(text)
+    text, words = _cleaned(doc.text)
     if words == 0:
         raise NoReadableText()
     # a PDF's pages, found again in the cleaned text: citations count characters of what the model reads
@@ -77,6 +77,14 @@ def prepared(
         text = truncate_words(text, max_input_words)
         notes.append(f"read only the first {max_input_words:,} of {words:,} words (the bot's hard limit)")
     return replace(doc, text=text, page_starts=starts), words, notes
+
+
+@functools.lru_cache(maxsize=16)
+def _cleaned(text: str) -> tuple[str, int]:
+    """`text` cleaned, and its words: remembered for the last few documents, as a job reads its document
+    twice (for the summary cache's key, then for the summary)."""
+    cleaned = clean_text(text)
+    return cleaned, count_words(cleaned)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import ast
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 import redis
@@ -28,6 +29,10 @@ from bot.queue.prefs import Asked, Prefs, SyncPrefs
 from bot.queue.schedule import Due, Schedules
 from bot.queue.stream import ENQUEUE_LUA, Delivery, Queue, SyncQueue, enqueue_args, enqueue_keys
 from bot.queue.threads import Shape, ThreadStore
+from bot.slack.post import SlackPoster
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every call in bot/ and handlers/ that runs a script or a transaction (file: enclosing function), each
@@ -43,6 +48,7 @@ MULTI_KEY_STEPS = {
     "bot/queue/prefs.py": {"SyncPrefs.save"},
     "bot/queue/feedback.py": {"FeedbackCounter.count"},
     "bot/queue/model_limits.py": {"ModelLimits.__init__"},
+    "bot/slack/post.py": {"SlackPoster._post_in_thread"},
 }  # fmt: skip
 MULTI_KEY_CALLS = {"register_script", "eval", "evalsha", "pipeline", "transaction", "multi"}
 
@@ -150,6 +156,10 @@ async def test_every_multi_key_step_runs_on_the_cluster(
 
     async with held(client, keys.post_lock(job(1).id), ttl_ms=5000) as lock:
         assert lock.mine and await lock.confirm()
+    await client.set(
+        keys.posted(job(1).id), "1"
+    )  # posted already: one pipelined read finds it, no Slack call
+    await SlackPoster(cast("AsyncWebClient", None), client, lock_ms=5000).post_once(job(1), [])
     await ThreadStore(client, ttl_seconds=60, max_bytes=10_000).keep(
         job(1), Document(text="words " * 50, kind="text", label="x", origin="pasted"), Shape(10, "paragraphs")
     )
