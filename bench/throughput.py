@@ -69,6 +69,7 @@ class Scenario:
     cache: bool = True
     extract_processes: int | None = None  # None: the default (one per core)
     repeat: bool = False  # share the links once first (filling the summary cache), then measure again
+    read_ahead: int | None = None  # None: the default
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Result:
     cpu_per_job_ms: float
     rss_mb: float
     child_rss_mb: float
+    cores_busy: dict[str, float]  # CPU seconds / wall seconds, per part of the run (harness = the fakes)
     model_calls: int
     replies: int
     missing: int
@@ -147,6 +149,42 @@ def read_stat(pid: int) -> tuple[float, int] | None:
     cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
     return cpu, int(hwm) * 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by `pid` (0 once it is gone)."""
+    stat = read_stat(pid)
+    return stat[0] if stat is not None else 0.0
+
+
+def print_calls(slack: FakeSlack, redis_url: str, jobs: int) -> None:
+    """Slack Web API calls and Redis commands per job, by name (BENCH_CALLS=1)."""
+    import collections
+
+    import redis
+
+    methods = collections.Counter(call.method for call in slack.calls())
+    print("  Slack calls per job:", ", ".join(f"{m} {n / jobs:.2f}" for m, n in methods.most_common()))
+    client = redis.Redis.from_url(redis_url)
+    try:
+        stats = client.info("commandstats")
+    finally:
+        client.close()
+    commands = sorted(
+        ((k.removeprefix("cmdstat_"), v["calls"]) for k, v in stats.items()), key=lambda c: -c[1]
+    )
+    print("  Redis commands per job:", ", ".join(f"{name} {n / jobs:.2f}" for name, n in commands[:16]))
+
+
+def redis_pid(server: Any) -> int:
+    return int(server.process.pid) if server.process is not None else 0
+
+
+def own_cpu() -> float:
+    """CPU seconds used so far by this process: the fakes of Slack, the Messages API and the web, and the
+    sender of events, all threads of it."""
+    times = os.times()
+    return times.user + times.system
 
 
 def environment(redis_url: str, slack: FakeSlack, claude: FakeAnthropic, data_dir: str) -> dict[str, str]:
@@ -248,8 +286,12 @@ def run(scenario: Scenario, *, pages: list[bytes]) -> tuple[Result, list[str]]:
         }
         if scenario.extract_processes is not None:
             worker_env["SUMMARIZER_EXTRACT_PROCESSES"] = str(scenario.extract_processes)
+        if scenario.read_ahead is not None:
+            worker_env["SUMMARIZER_WORKER_READ_AHEAD"] = str(scenario.read_ahead)
         with contextlib.ExitStack() as stack:
-            stack.enter_context(process(["web"], {**env, "PORT": str(port)}, Path(tmp) / "web.log"))
+            web_process = stack.enter_context(
+                process(["web"], {**env, "PORT": str(port)}, Path(tmp) / "web.log")
+            )
             wait_until(lambda: web_up(port), timeout=60, what="the web process")
             if scenario.repeat:  # fill the cache as the first run did: by running the same links once
                 prime(worker_env, Path(tmp) / "prime.log", port, slack, links)
@@ -261,6 +303,9 @@ def run(scenario: Scenario, *, pages: list[bytes]) -> tuple[Result, list[str]]:
             watch = Processes([w.pid for w in workers])
             done_before, failed_before = reactions(slack, DONE), reactions(slack, FAILED)
             events = [link_event(url, n) for n, url in enumerate(links)]
+            others = {"web": web_process.pid, "redis": redis_pid(redis_server)}
+            cpu_before = {name: cpu_seconds(pid) for name, pid in others.items()}
+            harness_before = own_cpu()
             started = time.perf_counter()
             send(f"http://127.0.0.1:{port}/slack/events", events)
             wait_until(
@@ -274,6 +319,10 @@ def run(scenario: Scenario, *, pages: list[bytes]) -> tuple[Result, list[str]]:
             )
             wall = time.perf_counter() - started
             watch.stop()
+            busy = {name: (cpu_seconds(pid) - cpu_before[name]) / wall for name, pid in others.items()}
+            busy["harness"] = (own_cpu() - harness_before) / wall
+            if os.environ.get("BENCH_CALLS"):
+                print_calls(slack, redis_server.url, scenario.jobs)
             counts = [len(slack.bot_replies(e["channel"], e["ts"])) for e in events]
             cpu = sum(watch.cpu.values())
             children = [rss for pid, rss in watch.rss.items() if pid in watch.child_of]
@@ -281,6 +330,11 @@ def run(scenario: Scenario, *, pages: list[bytes]) -> tuple[Result, list[str]]:
                 wall=wall,
                 ideal=scenario.jobs * scenario.latency / (scenario.workers * scenario.concurrency),
                 cpu_per_job_ms=1000 * cpu / scenario.jobs,
+                cores_busy={
+                    "worker": sum(c for pid, c in watch.cpu.items() if pid not in watch.child_of) / wall,
+                    "children": sum(c for pid, c in watch.cpu.items() if pid in watch.child_of) / wall,
+                    **busy,
+                },
                 rss_mb=max(watch.rss.get(w.pid, 0) for w in workers) / 2**20,
                 child_rss_mb=max(children, default=0) / 2**20,
                 model_calls=len(claude.requests),
@@ -340,14 +394,15 @@ def row(name: str, scenario: Scenario, result: Result) -> str:
         f"{name:<24} {scenario.jobs:>5} {scenario.workers:>2} {scenario.concurrency:>5} "
         f"{result.wall:>7.1f} {result.wall / result.ideal:>6.2f}x {rate:>7.1f} {result.cpu_per_job_ms:>7.1f} "
         f"{result.rss_mb:>6.0f} {result.child_rss_mb:>6.0f} {result.model_calls:>6} {result.replies:>6} "
-        f"{result.missing:>4} {result.duplicated:>4} {result.failed:>4} {result.errors:>4}"
+        f"{result.missing:>4} {result.duplicated:>4} {result.failed:>4} {result.errors:>4}  "
+        + " ".join(f"{part} {cores:.2f}" for part, cores in result.cores_busy.items())
     )
 
 
 HEADER = (
     f"{'scenario':<24} {'jobs':>5} {'K':>2} {'conc':>5} {'wall s':>7} {'/ideal':>7} {'jobs/s':>7} "
     f"{'cpu ms':>7} {'RSS MB':>6} {'child':>6} {'model':>6} {'reply':>6} {'miss':>4} {'dup':>4} "
-    f"{'❌':>4} {'ERR':>4}"
+    f"{'❌':>4} {'ERR':>4}  cores busy"
 )
 
 
@@ -359,6 +414,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--high-concurrency", type=int, default=256)
     parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--read-ahead", type=int, help="SUMMARIZER_WORKER_READ_AHEAD (default: the bot's)")
     parser.add_argument("--only", default="synthetic,repeat,concurrency,real")
     parser.add_argument("--runs", type=int, default=1, help="runs per scenario; the median is printed")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -376,6 +432,7 @@ def main() -> None:
         return result, links
 
     base = Scenario("synthetic", args.jobs, args.workers, args.concurrency, args.latency, "synthetic")
+    base.read_ahead = args.read_ahead
     if "synthetic" in only:
         measure("synthetic pages", base)
     if "repeat" in only:

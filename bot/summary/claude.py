@@ -249,23 +249,38 @@ class Claude:
         """One streamed call, admitted by the gate first (if any); SDK errors become ours (TransientError
         for what a retry may fix). With `cite`, cited text blocks get their "[n]" markers and the output its
         sources. Holds one of the client's slots (if bounded) from admission to the answer's last event."""
+        max_tokens = max_tokens_for(plan)
+        reserved = None
         async with self.slots or contextlib.nullcontext():
-            return await self._call_now(messages, plan=plan, attempt=attempt, live=live, cite=cite)
+            if self.gate is not None:
+                estimate = estimate_tokens(SYSTEM) + _input_estimate(messages)
+                reserved = await admit(self.gate, input_tokens=estimate, output_tokens=max_tokens)
+            answer = await self._read(
+                messages, max_tokens=max_tokens, reserved=reserved, attempt=attempt, live=live
+            )
+        if not answer.finished:  # the stream ended cleanly but early (a proxy cut it): ask again
+            await self._failed(TransientError("stream ended early"), reserved)
+            raise TransientError("the answer's stream ended before message_stop")
+        output = self._output(answer, plan=plan, cite=cite)
+        if self.gate is not None and reserved is not None:
+            # cache reads do not count towards the API's input-tokens-per-minute limit; cache writes do
+            await self.gate.settle(
+                reserved,
+                input_tokens=output.input_tokens + output.cache_write_tokens,
+                output_tokens=output.output_tokens,
+            )
+        return output
 
-    async def _call_now(
+    async def _read(
         self,
         messages: list[anthropic.types.MessageParam],
         *,
-        plan: LengthPlan,
+        max_tokens: int,
+        reserved: Reservation | None,
         attempt: int,
         live: Live | None,
-        cite: bool,
-    ) -> ModelOutput:
-        max_tokens = max_tokens_for(plan)
-        reserved = None
-        if self.gate is not None:
-            estimate = estimate_tokens(SYSTEM) + _input_estimate(messages)
-            reserved = await admit(self.gate, input_tokens=estimate, output_tokens=max_tokens)
+    ) -> Answer:
+        """The call's stream read to its end (its words shown on `live`); SDK errors become ours."""
         answer = Answer()
         try:
             stream = await self.client.messages.create(
@@ -279,18 +294,7 @@ class Claude:
         except (anthropic.APIStatusError, anthropic.APIConnectionError, httpx2.TransportError) as exc:
             await self._failed(exc, reserved)
             raise self._error(exc, attempt=attempt) from None
-        if not answer.finished:  # the stream ended cleanly but early (a proxy cut it): ask again
-            await self._failed(TransientError("stream ended early"), reserved)
-            raise TransientError("the answer's stream ended before message_stop")
-        output = self._output(answer, plan=plan, cite=cite)
-        if self.gate is not None and reserved is not None:
-            # cache reads do not count towards the API's input-tokens-per-minute limit; cache writes do
-            await self.gate.settle(
-                reserved,
-                input_tokens=output.input_tokens + output.cache_write_tokens,
-                output_tokens=output.output_tokens,
-            )
-        return output
+        return answer
 
     async def _failed(self, exc: Exception, reserved: Reservation | None) -> None:
         """Tell the gate about a failed call: a 429/529 pauses every worker for the API's retry-after;
