@@ -175,10 +175,14 @@ class Pipeline:
 
     async def _installed(self, job: Job) -> bool:
         """Make the job's Slack calls carry its workspace's token. False (the job is dropped, quietly)
-        when the workspace has no installation: it uninstalled the app or revoked its token."""
+        when the workspace has no installation: it uninstalled the app or revoked its token; a digest
+        of such a workspace also ends its schedule."""
         if self.tokens is None or await self.tokens.use(job.team):
             return True
         log.info("job %s: workspace %s has no installation (uninstalled?); dropped", job.id, job.team)
+        if job.kind == "digest" and self.digests is not None:  # ends its schedule (else: fired forever)
+            await self.digests.schedules.remove(schedule_name(job.team, job.channel))
+            log.info("digest for %s in workspace %s: schedule ended (no installation)", job.channel, job.team)
         return False
 
     async def _refused(self, job: Job, exc: SlackRefused) -> None:

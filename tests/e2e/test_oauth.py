@@ -21,7 +21,10 @@ from typing import Any
 import pytest
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
+from bot.instructions.digest import Schedule
+from bot.queue import keys
 from bot.settings import Settings
+from bot.slack.digest import DigestSetting, schedule_name
 from bot.slack.installs import BOT_SCOPES
 from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.slack_api import FakeSlack
@@ -204,6 +207,27 @@ def test_revoked_bot_token_deletes_the_bot_and_drops_its_jobs(
     app.work()
     assert slack.bot_replies("C0THEIRS", theirs["ts"]) == []
     assert not slack.calls("chat.postMessage")
+
+
+def test_a_digest_of_an_uninstalled_workspace_ends_its_schedule(app: Harness, slack: FakeSlack) -> None:
+    """T2 set a daily digest, then uninstalled: when it next fires, the worker posts nothing with T2's
+    token and ends T2's schedule; the first workspace's digest stays scheduled."""
+    install(app, slack, T2)
+    t2_token = slack.token_of(T2)
+    daily = Schedule(period="daily", hour=9, minute=0)
+    for team, channel in ((T2, "C0THEIRS"), (TEAM, "C0OURS")):
+        setting = DigestSetting(daily, team, channel, "", "U0ALICE")
+        app.redis.hset(keys.DIGESTS, setting.name, setting.to_json())
+        app.redis.zadd(keys.DIGESTS_DUE, {setting.name: int(time.time()) - 60})  # due a minute ago
+    slack.revoke(T2)
+    app_event(app, T2, {"type": "app_uninstalled"})
+    wait_for(lambda: store_of(app).find_bot(enterprise_id=None, team_id=T2) is None)
+    before = len(slack.calls())
+    app.work()  # the worker fires what is due as it starts, then runs the queued digests
+    assert app.redis.zscore(keys.DIGESTS_DUE, schedule_name(T2, "C0THEIRS")) is None
+    assert not app.redis.hexists(keys.DIGESTS, schedule_name(T2, "C0THEIRS"))
+    assert (app.redis.zscore(keys.DIGESTS_DUE, schedule_name(TEAM, "C0OURS")) or 0) > time.time()
+    assert not [c for c in slack.calls()[before:] if c.token == t2_token]
 
 
 def test_an_expiring_token_is_refreshed_by_the_web_process_before_use(
