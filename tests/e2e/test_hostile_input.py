@@ -57,17 +57,19 @@ def test_invalid_utf8_and_garbage_bodies_do_not_crash(bot: Harness) -> None:
 def test_model_output_cannot_ping_or_inject_links(
     bot: Harness, slack: FakeSlack, claude: FakeAnthropic
 ) -> None:
-    """Mentions and links in the model's answer reach Slack as inert text."""
-    claude.script(" ".join(f"Alert {p} now." for p in PINGS) + "\n\n@channel @here second paragraph.")
+    """Mentions and links in the model's answer reach Slack as inert text. (The answer is scripted for the
+    re-ask too, so the finished reply carries it whether or not its live text got out first.)"""
+    answer = " ".join(f"Alert {p} now." for p in PINGS) + "\n\n@channel @here second paragraph."
+    claude.script(answer, answer)
     event = mention_event(ARTICLE_TEXT)
     bot.send(event)
     bot.wait_queued(1)
     bot.work()
-    assert len(slack.bot_replies(event["channel"], event["ts"])) == 1
+    (reply,) = slack.bot_replies(event["channel"], event["ts"])
     posted = json.dumps([c.body for c in reply_calls(slack)])  # the live text and the finished reply
     for ping in PINGS:
         assert ping not in posted
-    assert "&lt;!channel&gt;" in posted
+    assert "&lt;!channel&gt;" in json.dumps(reply)
     assert "@channel" not in posted.replace("@\\u2060channel", "")
 
 
