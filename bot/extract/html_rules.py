@@ -74,6 +74,17 @@ _FURNITURE = re.compile(
     r"(?:image|photo|picture) (?:caption|copyright|credit|source)\b.*)\W*$",
     re.IGNORECASE,
 )
+# A video player's own words (video.js, JW Player and the like), which trafilatura reads as text: its
+# dialogs and menus ("This is a modal window.", "subtitles off, selected"), "Now watching", "Next video
+# starts in: 7". Only whole blocks of at most `SHORT_WORDS` words.
+_PLAYER = re.compile(
+    r"^\W*(?:this is a modal window\b.*|beginning of dialog window\b.*|end of dialog window\b.*|"
+    r"[\w ]{1,30}, selected|captions settings\b.*|now (?:watching|playing)|"
+    r"(?:next video|up next)\b.{0,30}\bstarts? in\b.*|"
+    r"(?:unfortunately, )?this video is (?:unavailable|not available)\b.*)\W*$",
+    re.IGNORECASE,
+)
+_SLIDE = re.compile(r"^\W*(\d{1,3})\s*/\s*(\d{1,3})(?=\s|[A-Z])")  # "3/50 Title…"
 _LEGAL = re.compile(r"©|\(c\) \d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|subscribe|register)\b[^.!?]{0,80}\bnewsletters?\b|"
@@ -119,6 +130,7 @@ def prune(body: etree._Element, *, replies: bool = False) -> None:
         doomed |= _comment_section(blocks)
     doomed |= _legal_footer(blocks)
     doomed |= _link_runs(blocks, doomed)
+    doomed |= _slideshows(blocks)
     if len(doomed) == len(blocks):
         return  # all of it looks like boilerplate: better to let the caller's fallbacks judge
     for index in sorted(doomed):
@@ -165,7 +177,8 @@ def _flat(element: etree._Element) -> str:
 
 
 def _short_boilerplate(blocks: list[Block]) -> set[int]:
-    """Short blocks led by "Related:"/"Read more:" or calling to sign up, share or follow."""
+    """Short blocks led by "Related:"/"Read more:" or calling to sign up, share or follow; furniture
+    lines; a video player's own words."""
     return {
         index
         for index, block in enumerate(blocks)
@@ -173,7 +186,43 @@ def _short_boilerplate(blocks: list[Block]) -> set[int]:
             block.words <= SHORT_WORDS and (_LEAD_IN.search(block.text) or _CALL_TO_ACTION.search(block.text))
         )
         or (block.words <= _HEADING_WORDS and _FURNITURE.search(block.text))
+        or (block.words <= SHORT_WORDS and _PLAYER.search(block.text))
     }
+
+
+def _slideshows(blocks: list[Block]) -> set[int]:
+    """A slideshow's captions, numbered "1/50 …", "2/50 …": a list whose items mostly are (3 or more,
+    one total), or a run of 3 or more blocks that are. A gallery beside an article is another story's,
+    or many; its captions are not the article."""
+    doomed: set[int] = set()
+    run: list[int] = []
+    for index, block in enumerate(blocks):
+        if block.tag == "list" and _captions([_flat(i) for i in block.element if isinstance(i.tag, str)]):
+            doomed.add(index)
+        total = _slide_total(block.text)
+        if total is not None and run and _slide_total(blocks[run[-1]].text) == total:
+            run.append(index)
+            continue
+        if len(run) >= 3:
+            doomed.update(run)
+        run = [index] if total is not None else []
+    if len(run) >= 3:
+        doomed.update(run)
+    return doomed
+
+
+def _captions(texts: list[str]) -> bool:
+    """Mostly (80%, and 3 or more) slide captions of one and the same total."""
+    totals = [total for total in map(_slide_total, texts) if total is not None]
+    if len(totals) < 3:
+        return False
+    return totals.count(max(set(totals), key=totals.count)) >= 0.8 * len(texts)
+
+
+def _slide_total(text: str) -> str | None:
+    """N of a text that opens with a slide number "k/N", else None."""
+    found = _SLIDE.match(text)
+    return found.group(2) if found else None
 
 
 def _related_sections(blocks: list[Block], dropped: set[int]) -> set[int]:

@@ -119,6 +119,12 @@ def test_ordinary_heading_and_its_list_are_kept() -> None:
         "Like this story? Share it with a friend!",
         "Continue reading the main story",
         "Advertisement",
+        "This is a modal window.",
+        "This is a modal window. This modal can be closed by pressing the Escape key or activating the close button.",
+        "subtitles off, selected",
+        "Now watching",
+        "Next video starts in : 7Play",
+        "Unfortunately, this video is not available in your region.",
     ],
 )
 def test_short_lead_ins_calls_to_action_and_furniture_are_dropped(block: str) -> None:
@@ -134,6 +140,8 @@ def test_short_lead_ins_calls_to_action_and_furniture_are_dropped(block: str) ->
         "Readers of the council's newsletter had been told about the plan in January, officials said.",
         "Related work on the ring road will wait until the tram line is finished, the mayor added.",
         "Continue reading the documents and you find that the budget was revised twice in one year.",
+        "Now watching the budget closely, the opposition says the line will cost more, not less.",
+        "Of the riders asked, 3/4 said they would take the tram, according to the survey.",
     ],
 )
 def test_article_sentences_with_the_same_words_are_kept(sentence: str) -> None:
@@ -141,6 +149,35 @@ def test_article_sentences_with_the_same_words_are_kept(sentence: str) -> None:
     body = output(p(PROSE[0]), p(sentence), p(PROSE[1]))
     prune(body)
     assert sentence in text_of(body)
+
+
+SLIDES = [
+    f"{n}/12 Story {n} in pictures: the headline of another day's news, and its caption" for n in (1, 2, 3, 4)
+]
+
+
+@pytest.mark.parametrize(
+    "gallery",
+    [
+        pytest.param("<list>" + "".join(f"<item>{s}</item>" for s in SLIDES) + "</list>", id="list"),
+        pytest.param("".join(p(s) for s in SLIDES), id="paragraphs"),
+    ],
+)
+def test_a_slideshows_numbered_captions_are_dropped(gallery: str) -> None:
+    """ "1/12 …", "2/12 …", "3/12 …": a gallery's captions beside the article go, as a list or as a run."""
+    body = output(p(PROSE[0]), p(PROSE[1]), gallery, p(PROSE[2]))
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_two_numbered_lines_or_mixed_totals_are_not_a_slideshow() -> None:
+    """Fewer than three slides, or numbers out of different totals ("1/4 of voters", "2/3 majority"),
+    are article text."""
+    lines = ["1/4 of voters stayed home, the count showed.", "2/3 majority needed, and it was reached.",
+             "3/10 seats changed hands in the east."]  # fmt: skip
+    body = output(p(PROSE[0]), *(p(line) for line in lines), p(SLIDES[0]), p(SLIDES[1]), p(PROSE[1]))
+    prune(body)
+    assert all(line in text_of(body) for line in [*lines, *SLIDES[:2]])
 
 
 def test_comment_section_is_cut_from_its_heading() -> None:
