@@ -120,7 +120,8 @@ def test_ordinary_heading_and_its_list_are_kept() -> None:
         "Continue reading the main story",
         "Advertisement",
         "This is a modal window.",
-        "This is a modal window. This modal can be closed by pressing the Escape key or activating the close button.",
+        "This is a modal window. This modal can be closed by pressing the Escape key or activating the "
+        "close button.",
         "subtitles off, selected",
         "Now watching",
         "Next video starts in : 7Play",
