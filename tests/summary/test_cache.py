@@ -17,6 +17,7 @@ from bot.summary.engine import Engine
 from bot.summary.prompt import PROMPT_VERSION
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.summary.shown import Shown
 
 DOC = Document(text="The council approved the plan. It costs 5 million.", kind="html", label="u", title="P")
 PLAN = LengthPlan(words=40, paragraphs=1)
@@ -108,19 +109,6 @@ class MemoryCache:
         if self.broken:
             raise ConnectionError("cache down")
         self.kept[key] = summary
-
-
-class Shown:
-    """A `Live` that records what it is shown."""
-
-    def __init__(self) -> None:
-        self.pieces: list[str] = []
-
-    async def text(self, delta: str) -> None:
-        self.pieces.append(delta)
-
-    async def restart(self) -> None:
-        self.pieces.clear()
 
 
 def engine(fake: FakeAnthropic, cache: MemoryCache) -> Engine:

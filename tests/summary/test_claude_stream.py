@@ -14,6 +14,7 @@ from bot.retry import RetryPolicy
 from bot.summary.claude import Claude, make_claude
 from tests.articles import PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.summary.shown import Shown
 
 DOC = Document(text="\n\n".join(PARAGRAPHS[:3]), kind="text", label="your text")
 PLAN = LengthPlan(words=80, paragraphs=2)
@@ -28,19 +29,6 @@ async def built(claude: FakeAnthropic) -> AsyncIterator[Claude]:
     client.policy = QUICK
     yield client
     await client.client.close()
-
-
-class Shown:
-    """A `Live` that keeps what it is shown."""
-
-    def __init__(self) -> None:
-        self.deltas: list[str] = []
-
-    async def text(self, delta: str) -> None:
-        self.deltas.append(delta)
-
-    async def restart(self) -> None:
-        self.deltas.clear()
 
 
 async def test_calls_beyond_the_slots_wait_for_one(claude: FakeAnthropic, built: Claude) -> None:
@@ -64,7 +52,7 @@ async def test_the_answer_is_gathered_from_the_stream_events(claude: FakeAnthrop
     )  # message_delta's count replaces message_start's
     assert output.cache_write_tokens == usage.get("cache_creation_input_tokens", 0)
     assert output.sources and all(source.quote in DOC.text for source in output.sources)
-    shown = "".join(live.deltas)
+    shown = "".join(live.pieces)
     for paragraph in output.paragraphs:
         for sentence in paragraph.split("["):  # the markers are added after the stream
             words = sentence.split("]")[-1].split()
