@@ -203,8 +203,10 @@ class Pipeline:
         live = await self.slack.live(job)
         try:
             messages, ok = await self._work(job, live, message)
-        finally:
-            await live.settled()  # what was shown while written is sent before the reply completes it
+        except BaseException:  # a deadline, a stop, a retry later: what is still on its way is not waited for
+            live.abandon()
+            raise
+        await live.settled()  # what was shown while written is sent before the reply completes it
         await self.slack.post_once(job, messages, live_ts=live.ts)
         return ok
 

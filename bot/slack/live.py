@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -95,22 +96,31 @@ class LiveReply:
             return
         chunk, self._pending = self._pending[: cut + 1], self._pending[cut + 1 :]
         self._queued_at, self._worded = time.monotonic(), True
-        self._queue(self._show(escape(chunk)))
+        self._queue(functools.partial(self._show, escape(chunk)))
 
     async def settled(self) -> None:
         """Wait until every update handed to the background was sent (or failed, turning live text off);
         the live message's ts, if any, is known after."""
         if self._busy is not None:
-            await self._busy
+            await asyncio.wait([self._busy])
+            if not self._busy.cancelled():
+                self._busy.result()  # a bug in an update is raised here, not lost
 
-    def _queue(self, step: Coroutine[Any, Any, None]) -> None:
-        """Send `step` in the background, after the update before it."""
+    def abandon(self) -> None:
+        """The job ends here without its reply (a deadline, a stop, an error): show nothing more, and stop
+        what is on its way (the job's next run completes or replaces a live message it recorded)."""
+        self._off = True
+        if self._busy is not None:
+            self._busy.cancel()
+
+    def _queue(self, step: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Send `step()` in the background, after the update before it."""
         before = self._busy
 
         async def after() -> None:
             if before is not None:
                 await before
-            await step
+            await step()
 
         self._busy = asyncio.create_task(after())
 
@@ -127,7 +137,7 @@ class LiveReply:
             "status": "complete" if done else "in_progress",
         }
         self._queued_at = self._queued_at or time.monotonic()
-        self._queue(self._progress(chunk))
+        self._queue(functools.partial(self._progress, chunk))
 
     async def _progress(self, chunk: dict[str, str]) -> None:
         if self._off or self.mode not in {"waiting", "streaming"}:

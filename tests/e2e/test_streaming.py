@@ -205,3 +205,34 @@ async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, redis_ur
         sent.split() == "".join(words).split()[: len(sent.split())] and len(sent.split()) >= 150
     )  # the last few wait in the buffer
     await redis.aclose()
+
+
+async def held_at_slack(slack: FakeSlack, method: str) -> None:
+    """Return once a call of `method` is waiting at the fake Slack (polled: the fake runs in threads)."""
+    while not slack.waiting(method):
+        await asyncio.sleep(0.01)
+
+
+async def test_an_abandoned_reply_does_not_wait_for_slack(slack: FakeSlack, redis_url: str) -> None:
+    """The job ends without its reply (a deadline, a stop) while Slack holds the stream's start: what is
+    on its way is stopped, `settled()` returns without waiting for Slack, and nothing more is queued."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(redis_url)
+    parent = slack.add_message("C1", text="hello")
+    job = Job(
+        id=f"job-{parent}", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent,
+        user="U1", source="text", text="x",
+    )  # fmt: skip
+    live = LiveReply(client, redis, job)
+    slack.hold("chat.startStream")
+    try:
+        await live.text("The council approved the transit plan on Tuesday after a long debate ")
+        await live.text("about funding. " * 40)
+        await asyncio.wait_for(held_at_slack(slack, "chat.startStream"), timeout=10)
+        live.abandon()
+        await live.text("More words that come after the end. " * 20)
+        await asyncio.wait_for(live.settled(), timeout=5)  # Slack still holds the start (up to 30 s)
+        assert live.ts is None
+    finally:
+        slack.release("chat.startStream")
+    await redis.aclose()

@@ -173,6 +173,7 @@ class FakeSlack(
         self._ephemerals: list[dict[str, Any]] = []
         self._statuses: dict[tuple[str, str], list[str]] = {}
         self._held: dict[str, threading.Event] = {}
+        self._waiting: dict[str, int] = {}
         self._init_responses()
         self._init_canvases()
         self._init_views()
@@ -380,9 +381,16 @@ class FakeSlack(
         extra = {"x-oauth-scopes": self.scopes, **(headers or {})}
         return json_response(payload, status=status, headers=extra, content_type=JSON_CONTENT_TYPE)
 
+    def waiting(self, method: str) -> int:
+        """How many calls of `method` arrived while it was held (`hold`)."""
+        with self._lock:
+            return self._waiting.get(method, 0)
+
     def _wait_if_held(self, method: str) -> None:
         with self._lock:
             gate = self._held.get(method)
+            if gate is not None:
+                self._waiting[method] = self._waiting.get(method, 0) + 1
         if gate is not None:
             gate.wait(30)
 
