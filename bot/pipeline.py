@@ -203,7 +203,7 @@ class Pipeline:
         live = await self.slack.live(job)
         try:
             messages, ok = await self._work(job, live, message)
-        except BaseException:  # a deadline, a stop, a retry later: what is still on its way is not waited for
+        except BaseException:  # a deadline, a stop, a retry later: the job does not wait for Slack
             live.abandon()
             raise
         await live.settled()  # what was shown while written is sent before the reply completes it

@@ -59,6 +59,9 @@ NO_STREAM = frozenset(  # errors that mean "no streaming here", so the reply is 
 )
 
 
+_UNFINISHED: set[asyncio.Task[None]] = set()  # updates in the background (the loop keeps tasks weakly)
+
+
 class LiveReply:
     """One job's reply while it is being written (see the module docstring)."""
 
@@ -107,11 +110,11 @@ class LiveReply:
                 self._busy.result()  # a bug in an update is raised here, not lost
 
     def abandon(self) -> None:
-        """The job ends here without its reply (a deadline, a stop, an error): show nothing more, and stop
-        what is on its way (the job's next run completes or replaces a live message it recorded)."""
+        """The job ends here without its reply (a deadline, a stop, an error): nothing more is shown, and
+        the job does not wait. An update already at Slack is left to finish, not cancelled: a stream
+        started there must get its ts recorded (or be withdrawn), or the job's next run, not finding it,
+        would post a second message."""
         self._off = True
-        if self._busy is not None:
-            self._busy.cancel()
 
     def _queue(self, step: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Send `step()` in the background, after the update before it."""
@@ -123,6 +126,8 @@ class LiveReply:
             await step()
 
         self._busy = asyncio.create_task(after())
+        _UNFINISHED.add(self._busy)  # held until done: an abandoned reply's last update still finishes
+        self._busy.add_done_callback(_UNFINISHED.discard)
 
     async def task(self, title: str) -> None:
         """Show how far a long job is as Slack's native task progress in the reply ("Summarizing part 3 of

@@ -13,6 +13,7 @@ import pytest
 import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.slack.live import LiveReply
 from tests.articles import ARTICLE_TEXT, PARAGRAPHS
@@ -213,9 +214,12 @@ async def held_at_slack(slack: FakeSlack, method: str) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_an_abandoned_reply_does_not_wait_for_slack(slack: FakeSlack, redis_url: str) -> None:
-    """The job ends without its reply (a deadline, a stop) while Slack holds the stream's start: what is
-    on its way is stopped, `settled()` returns without waiting for Slack, and nothing more is queued."""
+async def test_an_abandoned_reply_finishes_what_is_at_slack_and_sends_nothing_more(
+    slack: FakeSlack, redis_url: str
+) -> None:
+    """The job ends without its reply (a deadline, a stop) while Slack holds the stream's start: nothing
+    more is sent, but the start at Slack is not cut off: it finishes and its ts is recorded, so the job's
+    next run completes that message instead of posting a second one."""
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
     redis = aioredis.Redis.from_url(redis_url)
     parent = slack.add_message("C1", text="hello")
@@ -227,12 +231,13 @@ async def test_an_abandoned_reply_does_not_wait_for_slack(slack: FakeSlack, redi
     slack.hold("chat.startStream")
     try:
         await live.text("The council approved the transit plan on Tuesday after a long debate ")
-        await live.text("about funding. " * 40)
+        await live.text("about funding. " * 40)  # an append, queued behind the start
         await asyncio.wait_for(held_at_slack(slack, "chat.startStream"), timeout=10)
-        live.abandon()
+        live.abandon()  # returns at once: Slack still holds the start
         await live.text("More words that come after the end. " * 20)
-        await asyncio.wait_for(live.settled(), timeout=5)  # Slack still holds the start (up to 30 s)
-        assert live.ts is None
     finally:
         slack.release("chat.startStream")
+    await asyncio.wait_for(live.settled(), timeout=10)
+    assert live.ts is not None and await redis.get(keys.live(job.id)) == live.ts.encode()
+    assert [c.method for c in slack.calls() if c.method.startswith("chat.")] == ["chat.startStream"]
     await redis.aclose()
