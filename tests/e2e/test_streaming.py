@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -173,9 +174,9 @@ def test_a_long_document_shows_its_parts_as_task_progress(
     only_reply(slack, event)
 
 
-async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, redis_url: str) -> None:
-    """Slack is slow to start the stream: the model's words are taken at once (each update goes out in
-    the background, in order), and once Slack answers, the start and then the appends carry every word."""
+@pytest.fixture
+async def live(slack: FakeSlack, redis_url: str) -> AsyncIterator[LiveReply]:
+    """A live reply of a text job in a new thread, on the fake Slack and the test's Redis."""
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
     redis = aioredis.Redis.from_url(redis_url)
     parent = slack.add_message("C1", text="hello")
@@ -183,7 +184,13 @@ async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, redis_ur
         id=f"job-{parent}", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent,
         user="U1", source="text", text="x",
     )  # fmt: skip
-    live = LiveReply(client, redis, job)
+    yield LiveReply(client, redis, job)
+    await redis.aclose()
+
+
+async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, live: LiveReply) -> None:
+    """Slack is slow to start the stream: the model's words are taken at once (each update goes out in
+    the background, in order), and once Slack answers, the start and then the appends carry every word."""
     words = [f"word{n} " for n in range(200)]
     slack.hold("chat.startStream")
     try:
@@ -205,7 +212,6 @@ async def test_the_models_words_do_not_wait_for_slack(slack: FakeSlack, redis_ur
     assert (
         sent.split() == "".join(words).split()[: len(sent.split())] and len(sent.split()) >= 150
     )  # the last few wait in the buffer
-    await redis.aclose()
 
 
 async def held_at_slack(slack: FakeSlack, method: str) -> None:
@@ -215,19 +221,11 @@ async def held_at_slack(slack: FakeSlack, method: str) -> None:
 
 
 async def test_an_abandoned_reply_finishes_what_is_at_slack_and_sends_nothing_more(
-    slack: FakeSlack, redis_url: str
+    slack: FakeSlack, live: LiveReply
 ) -> None:
     """The job ends without its reply (a deadline, a stop) while Slack holds the stream's start: nothing
     more is sent, but the start at Slack is not cut off: it finishes and its ts is recorded, so the job's
     next run completes that message instead of posting a second one."""
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
-    redis = aioredis.Redis.from_url(redis_url)
-    parent = slack.add_message("C1", text="hello")
-    job = Job(
-        id=f"job-{parent}", kind="text", team="T", channel="C1", message_ts=parent, thread_ts=parent,
-        user="U1", source="text", text="x",
-    )  # fmt: skip
-    live = LiveReply(client, redis, job)
     slack.hold("chat.startStream")
     try:
         await live.text("The council approved the transit plan on Tuesday after a long debate ")
@@ -238,6 +236,5 @@ async def test_an_abandoned_reply_finishes_what_is_at_slack_and_sends_nothing_mo
     finally:
         slack.release("chat.startStream")
     await asyncio.wait_for(live.settled(), timeout=10)
-    assert live.ts is not None and await redis.get(keys.live(job.id)) == live.ts.encode()
+    assert live.ts is not None and await live.redis.get(keys.live(live.job.id)) == live.ts.encode()
     assert [c.method for c in slack.calls() if c.method.startswith("chat.")] == ["chat.startStream"]
-    await redis.aclose()
