@@ -64,9 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop where it is installed (Linux and macOS): the same asyncio, with about a fifth
-    less CPU per job in a worker, whose one loop is what bounds it on small pages. None (the standard
-    loop) elsewhere."""
+    """uvloop's event loop where it is installed (Linux and macOS): the same asyncio at less CPU (on the
+    throughput bench, a worker's CPU per job about 7% lower; its one loop is what bounds it on small
+    pages). None (the standard loop) elsewhere."""
     try:
         import uvloop
     except ImportError:

@@ -105,9 +105,7 @@ class LiveReply:
         """Wait until every update handed to the background was sent (or failed, turning live text off);
         the live message's ts, if any, is known after."""
         if self._busy is not None:
-            await asyncio.wait([self._busy])
-            if not self._busy.cancelled():
-                self._busy.result()  # a bug in an update is raised here, not lost
+            await self._busy  # a bug in an update is raised here, not lost
 
     def abandon(self) -> None:
         """The job ends here without its reply (a deadline, a stop, an error): nothing more is shown, and
