@@ -1,9 +1,10 @@
 """HTML → main text and metadata: trafilatura first, a plain lxml text pass when it finds nothing.
 
-trafilatura runs tuned for precision and at its default balance; the precise text wins unless it is a
-fragment of the balanced one (a forum thread, a product page). Either is pruned of the boilerplate
-trafilatura lets through by `html_rules`. Pure: takes the page's bytes (and the URL only as a hint for
-metadata), never fetches anything.
+The page is parsed once, and teaser lists of other stories are removed from it (`cards`) before
+trafilatura reads it. trafilatura runs tuned for precision and at its default balance; the precise
+text wins unless it is a fragment of the balanced one (a forum thread, a product page). Either is
+pruned of the boilerplate trafilatura lets through by `html_rules`. Pure: takes the page's bytes (and
+the URL only as a hint for metadata), never fetches anything.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from urllib.parse import urlsplit
 import lxml.html
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import load_html
 
+from bot.extract.cards import drop_teaser_cards
 from bot.extract.common import MIN_WORDS, Extracted
 from bot.extract.decode import charset_from_content_type, decode_bytes, lookup_codec
 from bot.extract.html_rules import prune
@@ -148,16 +152,17 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
     page = decode_html(data, content_type=content_type)
     # A page that declares itself a discussion (schema.org) is made of its replies: keep them.
     replies = bool(_DISCUSSION.search(page))
-    found = _trafilatura(page, url=url, favor_precision=True, replies=replies)
+    tree = _parsed(page)
+    found = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
     if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
         return found  # a page that says it is an article, and reads like one: no second pass needed
-    balanced = _trafilatura(page, url=url, metadata=False, replies=replies)  # same metadata: read it once
+    balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
         if balanced is not None and _is_fragment_of(found.text, balanced.text):
             return replace(found, text=balanced.text)
         return found
     plain_title, plain_text = _plain_pass(page)
-    wider = _trafilatura(page, url=url, favor_recall=True, replies=replies)
+    wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
     # if it is page content, i.e. survives the plain pass that drops header, nav, footer and aside.
     for candidate in (balanced, wider):
@@ -222,8 +227,18 @@ def _mostly_within(text: str, container: str) -> bool:
     return bool(words) and sum(word in known for word in words) >= _WITHIN_SHARE * len(words)
 
 
+def _parsed(page: str) -> HtmlElement | str:
+    """The page parsed once as trafilatura parses it (each extraction works on its own copy), without its
+    teaser lists; the text itself if it does not parse as HTML (trafilatura then says so)."""
+    tree = load_html(page)
+    if tree is None:
+        return page
+    drop_teaser_cards(tree)
+    return tree
+
+
 def _trafilatura(
-    page: str,
+    page: HtmlElement | str,
     *,
     url: str | None,
     favor_precision: bool = False,

@@ -134,7 +134,7 @@ def prune(body: etree._Element, *, replies: bool = False) -> None:
     if len(doomed) == len(blocks):
         return  # all of it looks like boilerplate: better to let the caller's fallbacks judge
     for index in sorted(doomed):
-        _drop(blocks[index].element)
+        drop_keeping_tail(blocks[index].element)
 
 
 def _top_blocks(parent: etree._Element) -> list[etree._Element]:
@@ -315,7 +315,7 @@ def _in_body(blocks: list[Block], start: int, end: int, doomed: set[int]) -> boo
     return any(block.prose for block in before) and any(block.prose for block in after)
 
 
-def _drop(element: etree._Element) -> None:
+def drop_keeping_tail(element: etree._Element) -> None:
     """Remove `element`, keeping its tail text (it belongs to the parent)."""
     parent = element.getparent()
     if parent is None:
