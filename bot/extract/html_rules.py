@@ -14,7 +14,8 @@ applies to pages it was never tried on:
 - a short block led by "Related:", "Read more:", "See also:", "Also on …" is dropped;
 - short calls to action (newsletter sign-ups, "share this story", "follow us on …") and lines of
   page furniture ("Continue reading the main story", "Advertisement", "Image caption …") are dropped;
-- a short copyright line after the prose is dropped with the short lines that follow it (a footer);
+- a short copyright line after the prose is dropped with the short lines that follow it (a footer),
+  and so is a longer rights notice ("©", "All rights reserved") that closes the page;
 - on a page that is not a discussion, a short "Comments"/"Leave a reply" block after the prose
   starts the comment section, dropped to the end.
 """
@@ -85,6 +86,9 @@ _PLAYER = re.compile(
     re.IGNORECASE,
 )
 _SLIDE = re.compile(r"^\W*(\d{1,3})\s*/\s*(\d{1,3})(?=\s|[A-Z])")  # "3/50 Title…"
+# A rights notice ("©", "All rights reserved") closing the page is a footer up to this many words.
+FOOTER_WORDS = 150
+_RIGHTS = re.compile(r"©|\ball rights reserved\b", re.IGNORECASE)
 _LEGAL = re.compile(r"©|\(c\) \d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 _CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|subscribe|register)\b[^.!?]{0,80}\bnewsletters?\b|"
@@ -252,11 +256,14 @@ def _comment_section(blocks: list[Block]) -> set[int]:
 
 def _legal_footer(blocks: list[Block]) -> set[int]:
     """Short copyright lines after the prose, with the short paragraphs that follow (a footer's address,
-    phone, credits) unless something else comes after them."""
+    phone, credits) unless something else comes after them; and a longer rights notice ("©", "All rights
+    reserved", up to `FOOTER_WORDS` words) that is the page's last block."""
     doomed: set[int] = set()
     seen_prose = False
+    last = max((index for index, block in enumerate(blocks) if block.words), default=-1)
     for index, block in enumerate(blocks):
-        legal = seen_prose and block.words <= SHORT_WORDS and bool(_LEGAL.search(block.text))
+        notice = index == last and block.words <= FOOTER_WORDS and bool(_RIGHTS.search(block.text))
+        legal = seen_prose and (block.words <= SHORT_WORDS or notice) and bool(_LEGAL.search(block.text))
         if legal or (doomed and not block.prose and block.tag == "p" and block.words <= SHORT_WORDS):
             doomed.add(index)
         elif doomed:

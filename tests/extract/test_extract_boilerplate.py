@@ -8,7 +8,7 @@ from lxml import etree
 
 from bot.extract import extract
 from bot.extract.html import page_words
-from bot.extract.html_rules import prune
+from bot.extract.html_rules import SHORT_WORDS, prune
 from tests.documents import html_page
 
 PROSE = (
@@ -196,6 +196,37 @@ def test_copyright_footer_is_dropped_with_the_short_lines_after_it() -> None:
     body = output(ARTICLE, footer)
     prune(body)
     assert text_of(body) == " ".join(PROSE)
+
+
+LONG_NOTICE = (
+    "© 2008 Example Media, All Rights Reserved. Example Magazine is a trademark of Example Media. All "
+    "film titles, stills, clips and trailers are registered trademarks or copyrights of their holders, and "
+    "the banners on this site carry artwork made by those holders. No part of this site may be reproduced "
+    "without written permission."
+)
+
+
+def test_long_rights_notice_closing_the_page_is_dropped() -> None:
+    """A rights notice longer than a line ("©", "All Rights Reserved") as the very last block is a footer."""
+    assert len(LONG_NOTICE.split()) > SHORT_WORDS
+    body = output(ARTICLE, p(LONG_NOTICE), "<p></p>")
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_long_paragraph_about_copyright_is_kept() -> None:
+    """The last paragraph of an article about copyright is prose, not a notice; a long notice that is not
+    last is left alone too."""
+    closing = (
+        "The court said the company was liable for copyright infringement because it had encouraged its "
+        "users to swap songs, and it sent the case back to the lower court, which will now decide how much "
+        "the music labels and film studios are owed for the years of lost sales."
+    )
+    assert len(closing.split()) > SHORT_WORDS
+    for blocks in ((ARTICLE, p(closing)), (ARTICLE, p(LONG_NOTICE), p(PROSE[0]))):
+        body = output(*blocks)
+        prune(body)
+        assert text_of(body) == text_of(output(*blocks))
 
 
 def test_copyright_line_inside_the_article_leaves_the_prose_after_it() -> None:
