@@ -8,7 +8,9 @@ applies to pages it was never tried on:
 
 - runs of link-dense blocks (menus, "A | B | C" bars, headline lists) are dropped unless prose
   surrounds them (a list of links inside the article body is content) or a sentence ending in ":"
-  introduces them;
+  introduces them; a run of eight or more one- or two-word links is a menu even between paragraphs;
+- three or more short paragraphs in a row that each open with a headline link and go on with a new
+  line or sentence (teasers, ads, white papers) are dropped, unless they outweigh the other prose;
 - a heading like "Related stories" or "Most read" is dropped with the link-dense or short blocks
   under it;
 - a short block led by "Related:", "Read more:", "See also:", "Also on …" is dropped;
@@ -35,6 +37,17 @@ PROSE_WORDS = 15
 FILLER_WORDS = 4
 # A run of link-dense blocks with fewer links than this is left alone (one link is a citation).
 RUN_LINKS = 3
+# A run of at least this many links of at most `MENU_LABEL_WORDS` words each on average is a menu, even
+# between paragraphs (a table layout puts the site's menu between the teasers and the article).
+MENU_LINKS = 8
+MENU_LABEL_WORDS = 2.5
+# Paragraphs of at most `TEASER_WORDS` words that open with a link, `TEASER_RUN` or more in a row, are
+# teasers (a headline link and its blurb).
+TEASER_RUN = 3
+TEASER_WORDS = 60
+# ... unless they hold more than this share of the words of the page's other prose: then they are its content
+# (a home page, a list of questions that link to their answers).
+TEASER_SHARE = 0.5
 # Lead-ins and calls to action are only boilerplate in short blocks.
 SHORT_WORDS = 40
 
@@ -135,6 +148,7 @@ def prune(body: etree._Element, *, replies: bool = False) -> None:
     doomed |= _legal_footer(blocks)
     doomed |= _link_runs(blocks, doomed)
     doomed |= _slideshows(blocks)
+    doomed |= _teaser_paragraphs(blocks)
     if len(doomed) == len(blocks):
         return  # all of it looks like boilerplate: better to let the caller's fallbacks judge
     for index in sorted(doomed):
@@ -303,10 +317,47 @@ def _link_runs(blocks: list[Block], doomed: set[int]) -> set[int]:
         while end + 1 < len(blocks) and (blocks[end + 1].link_dense or _filler(blocks[end + 1])):
             end += 1
         run = blocks[start : end + 1]
-        if sum(block.links for block in run) >= RUN_LINKS and not _in_body(blocks, start, end, doomed):
+        if sum(block.links for block in run) >= RUN_LINKS and (
+            _menu(run) or not _in_body(blocks, start, end, doomed)
+        ):
             found.update(range(start, end + 1))
         index = end + 1
     return found
+
+
+def _teaser_paragraphs(blocks: list[Block]) -> set[int]:
+    """Three or more short paragraphs in a row that each open with a link (a headline, then its blurb):
+    other stories, ads or white papers. An article's paragraphs seldom start with a link, never in a row."""
+    runs: list[list[int]] = [[]]
+    for index, block in enumerate(blocks):
+        if _link_led(block):
+            runs[-1].append(index)
+        elif block.words and runs[-1]:
+            runs.append([])
+    teasers = {index for run in runs if len(run) >= TEASER_RUN for index in run}
+    prose = sum(block.words for index, block in enumerate(blocks) if block.prose and index not in teasers)
+    return teasers if sum(blocks[index].words for index in teasers) <= TEASER_SHARE * prose else set()
+
+
+def _link_led(block: Block) -> bool:
+    """A short paragraph that opens with a link of two words or more, a headline: the text after it starts
+    a new line or a new sentence (a link that begins a sentence of the article runs on into it)."""
+    element = block.element
+    if block.tag != "p" or block.words > TEASER_WORDS or (element.text or "").strip() or not len(element):
+        return False
+    first = element[0]
+    if first.tag != "ref" or len(_WORD.findall(_flat(first))) < 2 or block.link_dense:
+        return False
+    after = (first.tail or "").strip()
+    return (not after and len(element) > 1 and element[1].tag == "lb") or after[:1].isupper()
+
+
+def _menu(run: list[Block]) -> bool:
+    """A site menu: `MENU_LINKS` or more links, one short label each (a few words), one after another.
+    An article's own list of links names documents or stories, in longer titles."""
+    labels = [block for block in run if block.link_dense]
+    links = sum(block.links for block in labels)
+    return links >= MENU_LINKS and sum(block.words for block in labels) <= MENU_LABEL_WORDS * links
 
 
 def _filler(block: Block) -> bool:

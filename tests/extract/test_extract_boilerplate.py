@@ -81,6 +81,62 @@ def test_list_of_links_introduced_by_a_sentence_is_kept() -> None:
     assert "The tram map" in text_of(body)
 
 
+SECTIONS = ("Home", "News", "Sport", "Rugby", "Soccer", "Cricket", "Golf", "Tennis", "World", "Health")
+
+
+def test_site_menu_between_paragraphs_is_dropped() -> None:
+    """A table layout can put the site's menu (one short label per link) between the teasers and the
+    article: it is a menu even with prose on both sides."""
+    menu = "".join(f"<cell><ref target='/{name}'>{name}</ref></cell><cell></cell>" for name in SECTIONS)
+    body = output(p(PROSE[0]), f"<table><row>{menu}</row></table>", p(PROSE[1]), p(PROSE[2]))
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_list_of_titled_links_between_paragraphs_is_kept() -> None:
+    """Eight links with proper titles between paragraphs are the article's own references."""
+    titles = [f"The council's report on the {topic} plan" for topic in SECTIONS[:8]]
+    body = output(p(PROSE[0]), links(*titles), p(PROSE[1]))
+    prune(body)
+    assert all(title in text_of(body) for title in titles)
+
+
+def teaser(index: int, title: str, blurb: str) -> str:
+    """A paragraph that opens with a headline link, then the story's first line."""
+    return f"<p><ref target='/story/{index}'>{title}</ref><lb/>{blurb}</p>"
+
+
+TEASERS = "".join(
+    teaser(i, title, "The full story, with pictures and what the council said, is on our news page.")
+    for i, title in enumerate(HEADLINES)
+)
+
+
+def test_paragraphs_opening_with_headline_links_are_teasers() -> None:
+    """Three short paragraphs in a row, each a headline link and a blurb, after the article: dropped."""
+    body = output(ARTICLE, p(PROSE[0]), TEASERS)
+    prune(body)
+    assert text_of(body) == " ".join([*PROSE, PROSE[0]])
+
+
+def test_sentences_that_begin_with_a_link_are_not_teasers() -> None:
+    """A paragraph whose first words are a link that runs on into the sentence is the article's own."""
+    runs_on = "".join(
+        f"<p><ref target='/{i}'>{title}</ref>, the council said on Tuesday, will be done by spring.</p>"
+        for i, title in enumerate(HEADLINES)
+    )
+    body = output(ARTICLE, runs_on)
+    prune(body)
+    assert all(title in text_of(body) for title in HEADLINES)
+
+
+def test_a_page_made_of_teasers_keeps_them() -> None:
+    """Teasers that outweigh the page's other prose are its content (a home page)."""
+    body = output(p(PROSE[0]), TEASERS)
+    prune(body)
+    assert all(title in text_of(body) for title in HEADLINES)
+
+
 def test_single_link_in_a_paragraph_is_not_a_run() -> None:
     """One or two links are citations, wherever they are."""
     body = output(ARTICLE, p("<ref target='/r'>The full report</ref>"))
