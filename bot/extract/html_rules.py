@@ -12,7 +12,7 @@ applies to pages it was never tried on:
 - three or more short paragraphs in a row that each open with a headline link and go on with a new
   line or sentence (teasers, ads, white papers) are dropped, unless they outweigh the other prose;
 - a heading like "Related stories" or "Most read" is dropped with the link-dense or short blocks
-  under it;
+  under it, and an ad label ("Sponsored links") with the list under it;
 - a short block led by "Related:", "Read more:", "See also:", "Also on …" is dropped;
 - short calls to action (newsletter sign-ups, "share this story", "follow us on …") and lines of
   page furniture ("Continue reading the main story", "Advertisement", "Image caption …") are dropped;
@@ -65,6 +65,10 @@ _RELATED_HEADING = re.compile(
     r"(?:top|latest|popular|other|recent) (?:stories|news|posts|articles|headlines)\b|"
     r"read (?:next|more|also)\b|also (?:read|see|on)\b|elsewhere on\b|in other news\b|"
     r"don'?t miss\b|editor'?s picks?\b|sponsored\b|advertisements?\b|ads by\b|internal links\b)",
+    re.IGNORECASE,
+)
+_AD_LABEL = re.compile(
+    r"^\W*(?:sponsored(?: (?:links?|results|content|listings|stories))?|advertisements?|ads by \w+)\W*$",
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(
@@ -245,12 +249,15 @@ def _slide_total(text: str) -> str | None:
 
 def _related_sections(blocks: list[Block], dropped: set[int]) -> set[int]:
     """A "Related stories"-like heading, with the link-dense or short blocks (or ones already
-    `dropped`) that follow it; alone at the end, the heading goes too."""
+    `dropped`) that follow it, and the list under an ad label ("Sponsored links"); alone at the end, the
+    heading goes too."""
     doomed: set[int] = set()
     for index, block in enumerate(blocks):
         if block.tag != "head" or block.words > _HEADING_WORDS or not _RELATED_HEADING.search(block.text):
             continue
         following = index + 1
+        if following < len(blocks) and blocks[following].tag == "list" and _AD_LABEL.match(block.text):
+            following += 1  # under "Sponsored links", the list is ads whatever it looks like
         while following < len(blocks) and (following in dropped or _under_related(blocks[following])):
             following += 1
         if following > index + 1 or following == len(blocks):

@@ -158,6 +158,27 @@ def test_related_heading_goes_with_its_links_and_teasers(heading: str) -> None:
     assert text_of(body) == " ".join(PROSE)
 
 
+def test_list_under_an_ad_label_is_dropped() -> None:
+    """Under "Sponsored Links" the list is ads, even when its items are sentences with the link last."""
+    ads = (
+        "<list><item>Thermal surveys find where your home loses heat and what it costs you each year, "
+        "with free quotes. <ref target='https://ads.example'>www.surveys.example</ref></item>"
+        "<item>Laptops from every maker at lower prices, compared for you every morning. "
+        "<ref target='https://ads.example/2'>compare.example</ref></item></list>"
+    )
+    body = output("<head>Sponsored Links</head>", ads, ARTICLE)
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
+
+
+def test_list_under_a_heading_that_only_mentions_sponsors_is_kept() -> None:
+    """A heading about sponsors is not an ad label: the list under it is the article's."""
+    items = "<list><item>The city pays half of the cost.</item><item>The region pays the rest.</item></list>"
+    body = output(ARTICLE, "<head>Sponsored by the city and the region</head>", items, p(PROSE[0]))
+    prune(body)
+    assert "The region pays the rest." in text_of(body)
+
+
 def test_ordinary_heading_and_its_list_are_kept() -> None:
     """A section heading of the article is not a related-content heading, even before a short list."""
     body = output(p(PROSE[0]), "<head>More money for trams</head>", links(*HEADLINES), p(PROSE[1]))
