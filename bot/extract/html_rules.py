@@ -18,6 +18,7 @@ applies to pages it was never tried on:
   page furniture ("Continue reading the main story", "Advertisement", "Image caption …") are dropped;
 - a short copyright line after the prose is dropped with the short lines that follow it (a footer),
   and so is a longer rights notice ("©", "All rights reserved") that closes the page;
+- loose separators left by a dropped block ("|", "(31 Dec 07 |", at most four words) go with it;
 - on a page that is not a discussion, a short "Comments"/"Leave a reply" block after the prose
   starts the comment section, dropped to the end.
 """
@@ -156,7 +157,10 @@ def prune(body: etree._Element, *, replies: bool = False) -> None:
     if len(doomed) == len(blocks):
         return  # all of it looks like boilerplate: better to let the caller's fallbacks judge
     for index in sorted(doomed):
-        drop_keeping_tail(blocks[index].element)
+        element = blocks[index].element
+        if len(_WORD.findall(element.tail or "")) <= FILLER_WORDS:
+            element.tail = None  # "|", "(31 Dec 07 |": a dropped menu's separators, a link list's dates
+        drop_keeping_tail(element)
 
 
 def _top_blocks(parent: etree._Element) -> list[etree._Element]:

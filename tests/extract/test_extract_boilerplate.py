@@ -329,9 +329,17 @@ def test_all_boilerplate_is_left_for_the_fallbacks() -> None:
 
 def test_tail_text_of_a_dropped_block_is_kept() -> None:
     """Text after a dropped block in the same parent (its tail) belongs to the parent and stays."""
-    body = etree.fromstring(f"<body><div>{ARTICLE}<p>Advertisement</p>tail words stay</div></body>")
+    body = etree.fromstring(f"<body><div>{ARTICLE}<p>Advertisement</p>and these tail words stay</div></body>")
     prune(body)
-    assert text_of(body).endswith("twelve after a long debate. tail words stay")
+    assert text_of(body).endswith("twelve after a long debate. and these tail words stay")
+
+
+def test_separators_after_a_dropped_menu_go_with_it() -> None:
+    """Loose "|" and "(31 Dec 07 |" between the links of a dropped menu are its separators, not text."""
+    menu = "".join(f"<ref target='/{i}'>{title}</ref> (31 Dec 07 | " for i, title in enumerate(HEADLINES))
+    body = output(menu + "|", ARTICLE)
+    prune(body)
+    assert text_of(body) == " ".join(PROSE)
 
 
 def test_related_list_on_a_real_page_is_dropped_and_the_article_kept() -> None:
