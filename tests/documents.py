@@ -23,6 +23,21 @@ from pypdf import PdfReader, PdfWriter
 
 from bot.errors import UserFacingError
 
+# A short news article (the tram line), for the HTML boilerplate tests: six paragraphs of prose.
+TRAM_PROSE = (
+    "The council voted on Tuesday to extend the tram line by four kilometres, after two years of "
+    "consultation with residents, shop owners and the regional transport authority.",
+    "Work starts in March and should take eighteen months; the budget of 210 million euros is shared "
+    "between the city, the region and a European fund for cleaner transport.",
+    "Opponents said the money would be better spent on buses, which reach more neighbourhoods, but the "
+    "motion passed by thirty-one votes to twelve after a long debate.",
+    "The new line will serve the hospital, the university and the business park, and the authority "
+    "expects twelve thousand passengers a day once it opens in the spring of next year.",
+    "Residents along the route will be offered help with noise insulation, and two bus lines will be "
+    "changed to meet the trams at the new interchange beside the railway station.",
+    "A public meeting on the timetable for the works will be held at the town hall next month, and the "
+    "plans can be read at every library in the city until the end of the year.",
+)
 PARAGRAPHS = (
     "The first paragraph talks about revenue, which grew steadily across every region during the quarter, "
     "driven mostly by new customers in the enterprise segment and by strong renewals.",

@@ -9,16 +9,9 @@ from lxml import etree
 from bot.extract import extract
 from bot.extract.html import page_words
 from bot.extract.html_rules import SHORT_WORDS, prune
-from tests.documents import html_page
+from tests.documents import TRAM_PROSE, html_page
 
-PROSE = (
-    "The council voted on Tuesday to extend the tram line by four kilometres, after two years of "
-    "consultation with residents, shop owners and the regional transport authority.",
-    "Work starts in March and should take eighteen months; the budget of 210 million euros is shared "
-    "between the city, the region and a European fund for cleaner transport.",
-    "Opponents said the money would be better spent on buses, which reach more neighbourhoods, but the "
-    "motion passed by thirty-one votes to twelve after a long debate.",
-)
+PROSE = TRAM_PROSE[:3]
 
 
 def output(*blocks: str) -> etree._Element:
