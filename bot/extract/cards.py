@@ -1,7 +1,8 @@
 """Teaser cards: the other stories a page lists around its own text, dropped from the page before extraction.
 
 Pure. A *card* is an element made of a linked headline (a heading whose text is a link, or a heading
-inside a link) and a short blurb, at most `CARD_WORDS` words in all. Three or more cards that make up
+inside a link) and a short blurb, at most `CARD_WORDS` words in all (`STREAM_CARD_WORDS` in a stream of
+`STREAM_CARDS` or more). Three or more cards that make up
 most of their parent's children are a teaser list: a story stream under the article, a "more from"
 box, a sidebar of headlines with their first lines. trafilatura drops the linked headlines but keeps
 the blurbs, which read like prose; once they reach the text they are another story's lead paragraph in
@@ -22,6 +23,10 @@ from bot.extract.html_rules import drop_keeping_tail
 
 # A card is a headline and a sentence or two: longer items are content (a blog index, a product grid).
 CARD_WORDS = 60
+# ...but in a stream of `STREAM_CARDS` or more, each card may run to `STREAM_CARD_WORDS` words (a story
+# stream shows three sentences of each story; a page's own content seldom comes as eight such items).
+STREAM_CARDS = 8
+STREAM_CARD_WORDS = 100
 # A teaser list has at least this many cards, and they make up at least this share of their parent.
 MIN_CARDS = 3
 CARD_SHARE = 0.6
@@ -67,7 +72,8 @@ def _card_groups(root: etree._Element) -> list[list[etree._Element]]:
         elements = sum(1 for child in parent if isinstance(child.tag, str))
         if len(children) < max(MIN_CARDS, CARD_SHARE * elements):
             continue
-        cards = [child for child in children if _words(child) <= CARD_WORDS]
+        limit = STREAM_CARD_WORDS if len(children) >= STREAM_CARDS else CARD_WORDS
+        cards = [child for child in children if _words(child) <= limit]
         if len(cards) >= MIN_CARDS and len(cards) >= CARD_SHARE * elements:
             groups.append(cards)
     return groups

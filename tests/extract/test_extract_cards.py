@@ -7,7 +7,7 @@ import lxml.html
 from lxml import etree
 
 from bot.extract import extract
-from bot.extract.cards import CARD_WORDS, drop_teaser_cards
+from bot.extract.cards import CARD_WORDS, STREAM_CARD_WORDS, drop_teaser_cards
 from tests.documents import TRAM_PROSE, html_page
 
 PROSE = TRAM_PROSE
@@ -68,6 +68,20 @@ def test_story_stream_after_an_article_is_dropped_and_the_article_kept() -> None
     assert document.text.endswith("\n\n".join(PROSE))
     for title, blurb in BLURBS:
         assert title not in document.text and blurb not in document.text
+
+
+def test_a_long_stream_may_have_longer_blurbs() -> None:
+    """Eight or more cards are a story stream even with three-sentence blurbs; four such cards are not."""
+    long_blurbs = tuple(
+        (title, f"{blurb} {blurb} {blurb} More on this story later today.") for title, blurb in BLURBS
+    )
+    assert all(
+        CARD_WORDS < len((title + " " + blurb).split()) <= STREAM_CARD_WORDS for title, blurb in long_blurbs
+    )
+    root = lxml.html.document_fromstring(article(stream(long_blurbs * 2)))
+    assert drop_teaser_cards(root) == 2 * len(BLURBS)
+    root = lxml.html.document_fromstring(article(stream(long_blurbs)))
+    assert drop_teaser_cards(root) == 0
 
 
 def test_heading_inside_the_link_counts_as_a_linked_headline() -> None:
