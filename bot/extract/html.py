@@ -23,7 +23,7 @@ from trafilatura.utils import load_html
 from bot.extract.cards import drop_teaser_cards
 from bot.extract.common import MIN_WORDS, Extracted
 from bot.extract.decode import charset_from_content_type, decode_bytes, lookup_codec
-from bot.extract.html_rules import prune
+from bot.extract.html_rules import UNSPACED, mend_split_links, prune
 from bot.text import count_words, normalize_text
 
 # A precise extraction this short is suspicious: retry trafilatura tuned for recall, and prefer that
@@ -49,8 +49,6 @@ _DISCUSSION = re.compile(
     r"""|itemtype\s*=\s*["']https?://schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)["']""",
     re.IGNORECASE,
 )
-# Scripts written without spaces: about two characters make a word (so a Japanese article is not "thin").
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
 # No guessing a date from "© 2024" in the footer: a wrong date in the summary header is worse than none.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
@@ -189,10 +187,10 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
 
 def page_words(text: str) -> int:
     """Words in `text`, counting runs of Chinese, Japanese or Korean characters at two characters a word."""
-    unspaced = len(_UNSPACED.findall(text))
+    unspaced = len(UNSPACED.findall(text))
     if not unspaced:
         return count_words(text)
-    return count_words(_UNSPACED.sub(" ", text)) + unspaced // 2
+    return count_words(UNSPACED.sub(" ", text)) + unspaced // 2
 
 
 def _substantial(candidate: Extracted, wider: Extracted | None) -> bool:
@@ -262,6 +260,7 @@ def _trafilatura(
     if replies and result.commentsbody is not None:
         result.body.extend(list(result.commentsbody))  # trafilatura sets the replies apart: they are content
     prune(result.body, replies=replies)
+    mend_split_links(result.body)
     return Extracted(
         text=_render(result.body),
         title=_clean(result.title),

@@ -18,6 +18,7 @@ applies to pages it was never tried on:
   page furniture ("Continue reading the main story", "Advertisement", "Image caption …") are dropped;
 - a short copyright line after the prose is dropped with the short lines that follow it (a footer),
   and so is a longer rights notice ("©", "All rights reserved") that closes the page;
+- (not a drop) a line that trafilatura cut in two at a link, losing the space after it, is mended;
 - loose separators left by a dropped block ("|", "(31 Dec 07 |", at most four words) go with it;
 - on a page that is not a discussion, a short "Comments"/"Leave a reply" block after the prose
   starts the comment section, dropped to the end.
@@ -103,6 +104,9 @@ _PLAYER = re.compile(
     r"(?:unfortunately, )?this video is (?:unavailable|not available)\b.*)\W*$",
     re.IGNORECASE,
 )
+_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+# Scripts written without spaces (Chinese, Japanese, Korean): about two characters make a word.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SLIDE = re.compile(r"^\W*(\d{1,3})\s*/\s*(\d{1,3})(?=\s|[A-Z])")  # "3/50 Title…"
 # A rights notice ("©", "All rights reserved") closing the page is a footer up to this many words.
 FOOTER_WORDS = 150
@@ -382,6 +386,40 @@ def _in_body(blocks: list[Block], start: int, end: int, doomed: set[int]) -> boo
     if before and before[-1].words >= PROSE_WORDS // 2 and before[-1].text.endswith(":"):
         return not _RELATED_HEADING.search(before[-1].text)
     return any(block.prose for block in before) and any(block.prose for block in after)
+
+
+def mend_split_links(body: etree._Element) -> None:
+    """Undo how trafilatura (with links kept) cuts a line of text at a link: "<p>This year at</p>
+    <p><ref>Comic-Con</ref>I got…</p>" becomes one paragraph again, with the spaces it lost."""
+    for paragraph in list(body.iter("p")):
+        first = paragraph[0] if len(paragraph) else None
+        if first is None or first.tag != "ref" or (paragraph.text or "").strip():
+            continue
+        if _glued(first.text or "", first.tail or ""):
+            first.tail = " " + (first.tail or "")
+        previous = paragraph.getprevious()
+        if (
+            previous is None
+            or previous.tag != "p"
+            or (previous.tail or "").strip()
+            or len(previous)
+            or not (previous.text or "").strip()
+            or _ENDS_SENTENCE.search(previous.text or "")
+        ):
+            continue
+        previous.text = (previous.text or "").rstrip() + " "
+        previous.extend(list(paragraph))
+        previous.tail = paragraph.tail
+        parent = paragraph.getparent()
+        if parent is not None:
+            parent.remove(paragraph)
+
+
+def _glued(before: str, after: str) -> bool:
+    """Two words run together ("InternationalI"), neither in a script written without spaces (there a
+    missing space is no loss)."""
+    end, start = before[-1:], after[:1]
+    return end.isalnum() and start.isalnum() and not UNSPACED.match(end) and not UNSPACED.match(start)
 
 
 def drop_keeping_tail(element: etree._Element) -> None:

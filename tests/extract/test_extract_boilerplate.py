@@ -8,7 +8,7 @@ from lxml import etree
 
 from bot.extract import extract
 from bot.extract.html import page_words
-from bot.extract.html_rules import SHORT_WORDS, prune
+from bot.extract.html_rules import SHORT_WORDS, mend_split_links, prune
 from tests.documents import TRAM_PROSE, html_page
 
 PROSE = TRAM_PROSE[:3]
@@ -348,6 +348,28 @@ def test_related_list_on_a_real_page_is_dropped_and_the_article_kept() -> None:
     assert document.text.endswith("\n\n".join(PROSE))
     for boilerplate in ("Related stories", *HEADLINES, "newsletter"):
         assert boilerplate not in document.text
+
+
+def test_a_line_cut_at_its_link_is_mended() -> None:
+    """trafilatura (links kept) can cut "This year at <a>Comic-Con</a> I got…" in two at the link and lose
+    the space after it; the line comes back whole. A paragraph that ends a sentence stays apart."""
+    cut = p("This year at") + p("<ref target='/cc'>Comic-Con International</ref>I got to meet two artists.")
+    body = output(cut)
+    mend_split_links(body)
+    assert [text_of(block) for block in body] == [
+        "This year at Comic-Con International I got to meet two artists."
+    ]
+    whole = p("We went to the fair.") + p("<ref target='/cc'>Comic-Con International</ref> was full.")
+    body = output(whole)
+    mend_split_links(body)
+    assert len(body) == 2
+
+
+def test_unspaced_scripts_get_no_space_after_a_link() -> None:
+    """Chinese text runs on after a link without a space, as it should."""
+    body = output(p("<ref target='/a'>北京</ref>今天下雨。"))
+    mend_split_links(body)
+    assert body[0][0].tail == "今天下雨。"
 
 
 def test_layout_table_cells_come_out_as_paragraphs() -> None:
