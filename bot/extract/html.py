@@ -2,7 +2,8 @@
 
 The page is parsed once, and teaser lists of other stories are removed from it (`cards`) before
 trafilatura reads it. trafilatura runs tuned for precision and at its default balance; the precise
-text wins unless it is a fragment of the balanced one (a forum thread, a product page). Either is
+text wins unless it is a fragment of the balanced one (a forum thread, a product page), and takes
+from the balanced one the prose paragraphs it skipped between its own or just before them. Either is
 pruned of the boilerplate trafilatura lets through by `html_rules`. Pure: takes the page's bytes (and
 the URL only as a hint for metadata), never fetches anything.
 """
@@ -23,7 +24,7 @@ from trafilatura.utils import load_html
 from bot.extract.cards import drop_teaser_cards
 from bot.extract.common import MIN_WORDS, Extracted
 from bot.extract.decode import charset_from_content_type, decode_bytes, lookup_codec
-from bot.extract.html_rules import UNSPACED, mend_split_links, prune
+from bot.extract.html_rules import PROSE_WORDS, UNSPACED, mend_split_links, prune
 from bot.text import count_words, normalize_text
 
 # A precise extraction this short is suspicious: retry trafilatura tuned for recall, and prefer that
@@ -158,6 +159,8 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
         if balanced is not None and _is_fragment_of(found.text, balanced.text):
             return replace(found, text=balanced.text)
+        if balanced is not None:
+            return replace(found, text=_filled(found.text, balanced.text))
         return found
     plain_title, plain_text = _plain_pass(page)
     wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
@@ -196,6 +199,30 @@ def page_words(text: str) -> int:
 def _substantial(candidate: Extracted, wider: Extracted | None) -> bool:
     """Default-balance text too long to be a footer (forum posts inside a `<form>` fail the plain pass)."""
     return candidate is not wider and page_words(candidate.text) >= _SUBSTANTIAL_WORDS
+
+
+def _filled(precise: str, balanced: str) -> str:
+    """The precise text with the prose paragraphs that the balanced text has between two of its
+    paragraphs, or just before the first: a lead paragraph written outside any `<p>`, which the precise
+    pass skips. Unchanged unless every precise paragraph is in the balanced text, in the same order."""
+    mine, theirs = precise.split("\n\n"), balanced.split("\n\n")
+    where = {paragraph: index for index, paragraph in enumerate(theirs)}
+    places = [where.get(paragraph, -1) for paragraph in mine]
+    if -1 in places or places != sorted(places):
+        return precise
+    start = places[0] - 1 if places[0] > 0 and _plain_prose(theirs[places[0] - 1]) else places[0]
+    kept = set(mine)
+    return "\n\n".join(p for p in theirs[start : places[-1] + 1] if p in kept or _plain_prose(p))
+
+
+def _plain_prose(paragraph: str) -> bool:
+    """A paragraph of running text: long enough, on one line, not a list or a table row."""
+    return (
+        page_words(paragraph) >= PROSE_WORDS
+        and "\n" not in paragraph
+        and not paragraph.startswith("- ")
+        and " | " not in paragraph
+    )
 
 
 def _is_fragment_of(precise: str, balanced: str) -> bool:

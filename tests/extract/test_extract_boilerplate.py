@@ -372,6 +372,27 @@ def test_unspaced_scripts_get_no_space_after_a_link() -> None:
     assert body[0][0].tail == "今天下雨。"
 
 
+LEAD = (
+    "SAN FRANCISCO - Police have identified the man killed outside a school basketball game as a local "
+    "anti-violence activist and the father of one of the country's best young players."
+)
+
+
+def test_lead_paragraph_outside_any_p_is_kept() -> None:
+    """A lead written as loose text before the first `<p>` (which trafilatura's precise pass skips) is
+    taken back from the balanced pass; the page's menu is not."""
+    page = (
+        "<html><head><title>Shooting</title></head><body><div id='nav'><a href='/'>Home</a> "
+        "<a href='/news'>News</a></div><div class='articleBody'><span></span>"
+        + LEAD
+        + " "
+        + "".join(f"<p>{text}</p>" for text in TRAM_PROSE)
+        + "</div></body></html>"
+    )
+    document = extract(page.encode(), content_type="text/html")
+    assert document.text == "\n\n".join([LEAD, *TRAM_PROSE])
+
+
 def test_layout_table_cells_come_out_as_paragraphs() -> None:
     """A page laid out in a table keeps its paragraphs apart instead of gluing them into one line."""
     cells = "".join(f"<p>{text}</p>" for text in PROSE)
