@@ -57,15 +57,13 @@ def drop_teaser_cards(root: etree._Element) -> int:
 
 def _card_groups(root: etree._Element) -> list[list[etree._Element]]:
     """Sets of sibling cards, found from the linked headlines up."""
-    candidates: dict[etree._Element, list[etree._Element]] = {}
+    candidates: dict[etree._Element, dict[etree._Element, None]] = {}  # parent -> children, in order
     for heading in root.iter(*_HEADINGS):
         if not _linked(heading):
             continue
         child, parent = heading, heading.getparent()
         while parent is not None:
-            siblings = candidates.setdefault(parent, [])
-            if child not in siblings:
-                siblings.append(child)
+            candidates.setdefault(parent, {})[child] = None
             child, parent = parent, parent.getparent()
     groups = []
     for parent, children in candidates.items():
