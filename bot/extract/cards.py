@@ -1,10 +1,10 @@
 """Teaser cards: the other stories a page lists around its own text, dropped from the page before extraction.
 
 Pure. A *card* is an element made of a linked headline (a heading whose text is a link, or a heading
-inside a link) and a short blurb, at most `CARD_WORDS` words in all (`STREAM_CARD_WORDS` in a stream of
-`STREAM_CARDS` or more). Three or more cards that make up
-most of their parent's children are a teaser list: a story stream under the article, a "more from"
-box, a sidebar of headlines with their first lines. trafilatura drops the linked headlines but keeps
+inside a link) and a short blurb, at most `CARD_WORDS` words in all (`STREAM_CARD_WORDS` in a stream
+of `STREAM_CARDS` or more). Three or more cards that make up most of their parent's children are a
+teaser list: a story stream under the article, a "more from" box, a sidebar of headlines with their
+first lines. trafilatura drops the linked headlines but keeps
 the blurbs, which read like prose; once they reach the text they are another story's lead paragraph in
 the summary.
 
@@ -67,12 +67,12 @@ def _card_groups(root: etree._Element) -> list[list[etree._Element]]:
             child, parent = parent, parent.getparent()
     groups = []
     for parent, children in candidates.items():
-        elements = sum(1 for child in parent if isinstance(child.tag, str))
-        if len(children) < max(MIN_CARDS, CARD_SHARE * elements):
+        needed = max(MIN_CARDS, CARD_SHARE * sum(1 for child in parent if isinstance(child.tag, str)))
+        if len(children) < needed:
             continue
         limit = STREAM_CARD_WORDS if len(children) >= STREAM_CARDS else CARD_WORDS
         cards = [child for child in children if _words(child) <= limit]
-        if len(cards) >= MIN_CARDS and len(cards) >= CARD_SHARE * elements:
+        if len(cards) >= needed:
             groups.append(cards)
     return groups
 
@@ -103,4 +103,5 @@ def _own_prose(root: etree._Element, inside: set[etree._Element]) -> int:
 
 
 def _words(element: etree._Element) -> int:
+    """Words of `element`, its text nodes taken apart ("a<b>b</b>" is two words, unlike `flat_text`)."""
     return len(_WORD.findall(" ".join(str(text) for text in element.itertext())))

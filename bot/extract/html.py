@@ -157,11 +157,11 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
         return found  # a page that says it is an article, and reads like one: no second pass needed
     balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
-        if balanced is not None and _is_fragment_of(found.text, balanced.text):
+        if balanced is None:
+            return found
+        if _is_fragment_of(found.text, balanced.text):
             return replace(found, text=balanced.text)
-        if balanced is not None:
-            return replace(found, text=_filled(found.text, balanced.text))
-        return found
+        return replace(found, text=_filled(found.text, balanced.text))
     plain_title, plain_text = _plain_pass(page)
     wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only

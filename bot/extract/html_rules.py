@@ -398,21 +398,19 @@ def mend_split_links(body: etree._Element) -> None:
         if _glued(first.text or "", first.tail or ""):
             first.tail = " " + (first.tail or "")
         previous = paragraph.getprevious()
-        if (
-            previous is None
-            or previous.tag != "p"
-            or (previous.tail or "").strip()
-            or len(previous)
-            or not (previous.text or "").strip()
-            or _ENDS_SENTENCE.search(previous.text or "")
-        ):
+        if previous is None or not _unfinished_line(previous):
             continue
         previous.text = (previous.text or "").rstrip() + " "
         previous.extend(list(paragraph))
-        previous.tail = paragraph.tail
-        parent = paragraph.getparent()
-        if parent is not None:
-            parent.remove(paragraph)
+        previous.tail, paragraph.tail = paragraph.tail, None
+        drop_keeping_tail(paragraph)
+
+
+def _unfinished_line(element: etree._Element) -> bool:
+    """A paragraph of bare text (no markup in it, no text after it) that stops mid-sentence."""
+    text = (element.text or "").strip()
+    bare = element.tag == "p" and not len(element) and not (element.tail or "").strip()
+    return bare and bool(text) and not _ENDS_SENTENCE.search(text)
 
 
 def _glued(before: str, after: str) -> bool:
