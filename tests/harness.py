@@ -30,10 +30,12 @@ from bot.processes.web import create_app, make_web_client
 from bot.processes.worker import run_worker, worker_context
 from bot.queue import keys
 from bot.queue.connect import RedisTarget
+from bot.queue.jobs import Job
 from bot.queue.keys import STREAM
 from bot.queue.stream import SyncQueue
 from bot.settings import Settings
 from bot.slack.front_door import wsgi_app
+from bot.text import as_text
 from bot.worker import Worker
 from tests.fakes.slack_api import FakeSlack
 
@@ -339,6 +341,15 @@ class Harness:
 
     def stream_length(self) -> int:
         return int(self.redis.xlen(STREAM))
+
+    def queued_jobs(self) -> dict[str, Job]:
+        """The jobs in the queue's stream (waiting or running), by stream entry id."""
+        jobs: dict[str, Job] = {}
+        for entry_id, fields in self.redis.xrange(STREAM) or []:
+            raw = (fields or {}).get(b"job")
+            if entry_id is not None and raw is not None:
+                jobs[as_text(entry_id)] = Job.from_json(as_text(raw))
+        return jobs
 
     def work(self, **overrides: Any) -> Worker:
         """Run the real worker in burst mode until the queue is drained."""

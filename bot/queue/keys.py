@@ -7,7 +7,7 @@
 | `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
 | `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
-| `summarizer:job:<id>:live`                      | string  | `KEY_TTL`               | worker, streaming   |
+| `summarizer:job:<id>:live`                      | string  | `KEY_TTL` (a claim: the lease) | worker, streaming |
 | `summarizer:msg:{summarizer:jobs}:<team>:<channel>:<ts>:pending` | set | `KEY_TTL` | web, worker (⏳/✅) |
 | `summarizer:rate:<user|channel>:{<team>}:<id>:<hour>` (+ `:told`) | counter | one hour | web        |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
@@ -91,7 +91,8 @@ def posting(job_id: str) -> str:
 
 
 def live(job_id: str) -> str:
-    """The ts of the job's reply while it is being written (streamed, or posted and edited)."""
+    """The ts of the job's reply while it is being written (streamed, or posted and edited); before Slack
+    answers, the claim of the one run that shows it (`bot.slack.live`)."""
     return _job_key(job_id, "live")
 
 

@@ -5,6 +5,13 @@ posting the finished reply (`SlackPoster.post_once`) completes that very message
 this run or in the re-run after a crash: never a second message, never a stuck "streaming" pill. A live
 message whose ts cannot be recorded (Redis is away) is deleted again at once, for the same reason.
 
+Only one run of a job shows it live: before asking Slack for the message, a run claims the job's live key
+(`SET NX`, a claim that lapses after `claim_ms` if its run dies before Slack answers), and records the
+ts only while the claim is still its own (else it withdraws the message it was given). A second run of
+the same job (its first worker stalled past the lease and another took it over) finds the key taken and
+shows nothing; its finished reply completes the first run's message, or waits while that message is
+still being started (`starting`).
+
 Appends are buffered (at least `BUFFER_CHARS` characters or `FLUSH_SECONDS` apart, and only whole words,
 so that "@channel" is never split across two appends) to stay within the rate tiers: start and stop are
 Tier 2 (~20/min), append Tier 4 (~100/min). Everything shown is escaped like the finished reply. Live
@@ -22,6 +29,7 @@ import contextlib
 import functools
 import logging
 import time
+import uuid
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +39,7 @@ from bot.errors import RetryLater, SlackRefused
 from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
+from bot.queue.lock import RELEASE_LUA
 from bot.slack.blocks import escape
 from bot.slack.calls import METADATA_EVENT, slack_call
 
@@ -59,16 +68,40 @@ NO_STREAM = frozenset(  # errors that mean "no streaming here", so the reply is 
 )
 
 
+CLAIM = "starting:"  # the live key's value, with a token, while its run waits for Slack to start the message
+
+RECORD_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return false
+"""
+
+
+def started_ts(value: str | None) -> str | None:
+    """The live message's ts from the live key's `value`; None when there is none, or only a claim."""
+    return None if value is None or value.startswith(CLAIM) else value
+
+
 _UNFINISHED: set[asyncio.Task[None]] = set()  # updates in the background (the loop keeps tasks weakly)
 
 
 class LiveReply:
     """One job's reply while it is being written (see the module docstring)."""
 
-    def __init__(self, client: AsyncWebClient, redis: aioredis.Redis, job: Job, *, heading: str = "") -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        redis: aioredis.Redis,
+        job: Job,
+        *,
+        heading: str = "",
+        claim_ms: int = 30_000,
+    ) -> None:
         self.client = client
         self.redis = redis
         self.job = job
+        self.claim_ms = claim_ms
         self.heading = heading
         self.ts: str | None = None
         self.mode = "waiting"  # waiting → streaming | editing → off
@@ -181,7 +214,34 @@ class LiveReply:
             self.mode = "off"
 
     async def _start(self, text: str, *, extra: list[dict[str, str]] | None = None) -> None:
-        """Start the stream (or, where Slack refuses streams, post the message to edit) and record its ts."""
+        """Claim the job's live message, start the stream (or, where Slack refuses streams, post the
+        message to edit) and record its ts. Another run's claim turns live text off here."""
+        job, key = self.job, keys.live(self.job.id)
+        claim = f"{CLAIM}{uuid.uuid4().hex}"
+        if not await self.redis.set(key, claim, nx=True, px=self.claim_ms):
+            log.info("job %s: another run of it is shown live; this one shows nothing", job.id)
+            self.mode = "off"
+            return
+        try:
+            response = await self._open(text, extra)
+        except BaseException:
+            with contextlib.suppress(RedisError):  # else it lapses after claim_ms
+                await self.redis.eval(RELEASE_LUA, 1, key, claim)
+            raise
+        ts = str(response["ts"])
+        try:
+            recorded = await self.redis.eval(RECORD_LUA, 1, key, claim, ts, KEY_TTL)
+        except RedisError:
+            await self._withdraw(ts)
+            raise
+        if not recorded:  # we stalled past the claim: another run may show the job now
+            await self._withdraw(ts)
+            self.mode = "off"
+            return
+        self.ts, self._shown, self._edited_at = ts, text, time.monotonic()
+
+    async def _open(self, text: str, extra: list[dict[str, str]] | None) -> Any:
+        """Slack's answer to starting the live message: a stream, or a posted message to edit."""
         job, recipients = self.job, {}
         chunks = [*([{"type": "markdown_text", "text": text}] if text else []), *(extra or [])]
         if not job.channel.startswith("D") and job.user:
@@ -203,13 +263,7 @@ class LiveReply:
             log.info("job %s: Slack refused a stream (%s); posting and editing instead", job.id, exc.error)
             response = await slack_call("chat.postMessage", self._post(text or "…"))
             self.mode = "editing"
-        ts = str(response["ts"])
-        try:
-            await self.redis.set(keys.live(job.id), ts, ex=KEY_TTL)
-        except RedisError:
-            await self._withdraw(ts)
-            raise
-        self.ts, self._shown, self._edited_at = ts, text, time.monotonic()
+        return response
 
     async def _withdraw(self, ts: str) -> None:
         """Remove a live message whose ts could not be recorded: a re-run could not find it to complete

@@ -31,7 +31,7 @@ from bot.queue.lock import held
 from bot.slack.blocks import SlackMessage
 from bot.slack.calls import METADATA_EVENT, slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
-from bot.slack.live import LiveReply
+from bot.slack.live import LiveReply, started_ts
 from bot.slack.respond import PrivateReplies, Responder
 from bot.text import as_text
 
@@ -61,7 +61,7 @@ class SlackPoster:
     async def live(self, job: Job) -> LiveReply:
         """The job's reply, shown while it is written; off when an earlier run already started one (the
         finished reply completes that message)."""
-        reply = LiveReply(self.client, self.redis, job)
+        reply = LiveReply(self.client, self.redis, job, claim_ms=self.lock_ms)
         if job.private or await self.redis.exists(keys.live(job.id)):
             await reply.restart()  # a private reply is sent whole, once
         return reply
@@ -77,8 +77,10 @@ class SlackPoster:
         the job is re-checked later; a holder that was killed frees the lock within `lock_ms`.
 
         A reply shown while it was written (`bot.slack.live`; its ts is `live_ts`, or recorded in Redis by
-        an earlier run) is completed in place as the first part: its stream is stopped and the message
-        updated with the finished blocks, so there is never a second message.
+        an earlier or a concurrent run) is completed in place as the first part: its stream is stopped and
+        the message updated with the finished blocks, so there is never a second message. While another
+        run is still starting its live message (the key holds its claim, not yet a ts), this one raises
+        PostInProgress: the job is re-checked later, when the ts is known or the claim has lapsed.
         """
         if job.private:
             await self.private.post_once(job, messages)
@@ -105,8 +107,10 @@ class SlackPoster:
                 done, trying, recorded = await pipe.execute()
             if done:
                 return
+            live = live_ts or started_ts(as_text(recorded) if recorded is not None else None)
+            if live is None and recorded is not None:  # another run is starting the live message now
+                raise PostInProgress(job.id)
             already: set[int] = await self._parts_in_thread(job) if trying else set()
-            live = live_ts or (as_text(recorded) if recorded is not None else None)
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
                     continue

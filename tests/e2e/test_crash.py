@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import PostInProgress
+from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.slack.blocks import SlackMessage
 from bot.slack.live import LiveReply
@@ -157,21 +158,50 @@ def test_a_worker_killed_while_posting_frees_the_job_within_a_lease(bot: Harness
 async def test_a_live_message_whose_ts_cannot_be_recorded_is_withdrawn(
     slack: FakeSlack, own_redis: RedisServer
 ) -> None:
-    """Redis is away when the stream starts: the message is deleted again at once (a re-run could not
-    find it to finish it), live text is off, and the finished reply is later posted as the only one."""
+    """Redis goes away while Slack starts the stream (after the run claimed it): the message is deleted
+    again at once (a re-run could not find it to finish it), live text is off, and the finished reply
+    is later posted as the only one."""
     client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
     redis = aioredis.Redis.from_url(own_redis.url)
     job = job_in_new_thread(slack)
     parent = job.thread_ts
-    live = LiveReply(client, redis, job)
-    own_redis.stop()
-    await live.text("The council approved the transit plan on Tuesday ")
-    await live.settled()  # the start was sent in the background
+    live = LiveReply(client, redis, job, claim_ms=500)
+    slack.hold("chat.startStream")
+    try:
+        await live.text("The council approved the transit plan on Tuesday ")
+        while not slack.waiting("chat.startStream"):  # the start is sent in the background
+            await asyncio.sleep(0.01)
+        own_redis.stop()
+    finally:
+        slack.release("chat.startStream")
+    await live.settled()
     assert slack.calls("chat.startStream") and slack.calls("chat.delete")
     assert (live.mode, live.ts) == ("off", None)
     assert slack.bot_replies("C1", parent) == []
     own_redis.start(appendonly=True)
+    while await redis.exists(keys.live(job.id)):  # the claim it could not release lapses by itself
+        await asyncio.sleep(0.05)
     await SlackPoster(client, redis).post_once(job, [MESSAGE], live_ts=live.ts)
     (reply,) = slack.bot_replies("C1", parent)
+    assert reply["text"] == "summary"
+    await redis.aclose()
+
+
+async def test_redis_away_before_the_stream_starts_shows_nothing_live(
+    slack: FakeSlack, own_redis: RedisServer
+) -> None:
+    """Redis is away when the first words come: the live message cannot be claimed, so none is started
+    (nothing to withdraw), and the finished reply is posted later as the only one."""
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/")
+    redis = aioredis.Redis.from_url(own_redis.url)
+    job = job_in_new_thread(slack)
+    live = LiveReply(client, redis, job)
+    own_redis.stop()
+    await live.text("The council approved the transit plan on Tuesday ")
+    await live.settled()
+    assert (live.mode, live.ts) == ("off", None) and not slack.calls("chat.startStream")
+    own_redis.start(appendonly=True)
+    await SlackPoster(client, redis).post_once(job, [MESSAGE], live_ts=live.ts)
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
     assert reply["text"] == "summary"
     await redis.aclose()

@@ -1,22 +1,30 @@
-"""Fault injection: retries, duplicate events, killed workers, a Redis restart and failing APIs at once.
+"""Fault injection: retries, duplicate events, killed workers, a worker frozen past its lease, a Redis
+restart and failing APIs at once.
 
-Prints its figures (events delivered, duplicates posted, jobs lost, workers killed, Redis restarts,
-API failures injected) and asserts the two that matter: no duplicate and no lost reply. Loopback only,
-bounded in time, seeded so a failure can be replayed.
+Prints its figures (events delivered, duplicates posted, jobs lost, workers killed, workers frozen,
+Redis restarts, API failures injected) and asserts the two that matter: no duplicate and no lost reply,
+every reply finished. Loopback only, bounded in time, seeded so a failure can be replayed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
+import signal
 import subprocess
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
+import redis
 
+from bot.queue import keys
+from bot.queue.keys import GROUP, STREAM
 from bot.settings import Settings
+from bot.slack.live import started_ts
+from bot.text import as_text
 from tests.articles import ARTICLE_TEXT, article_html
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
@@ -29,6 +37,33 @@ LINK_EVENTS = 16
 TEXT_EVENTS = 6
 DELIVERIES = 4
 DEADLINE = 90.0
+FROZEN_SECONDS = 3.5  # longer than the 2 s lease: the frozen worker's jobs are taken over while it lives
+
+
+def streaming_worker(bot: Harness, workers: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:
+    """A worker process that is streaming a reply right now (a job of its has a live message's ts
+    recorded), found by its consumer name, which carries its pid."""
+    by_pid = {str(w.pid): w for w in workers}
+    try:
+        pending = bot.redis.xpending_range(STREAM, GROUP, "-", "+", 100)
+    except redis.ResponseError:  # no group yet: a new worker creates it
+        return None
+    jobs = bot.queued_jobs()
+    for entry in pending:
+        consumer, entry_id = (as_text(entry[k]) for k in ("consumer", "message_id"))  # type: ignore[arg-type]
+        worker, job = by_pid.get(consumer.split("-")[-2]), jobs.get(entry_id)
+        live = bot.redis.get(keys.live(job.id)) if worker is not None and job is not None else None
+        if live is not None and started_ts(as_text(live)) is not None:
+            return worker
+    return None
+
+
+def finished(slack: FakeSlack, event: dict[str, Any]) -> bool:
+    """The event's thread has a reply that is finished (tagged with its job, no longer streaming)."""
+    return any(
+        m.get("metadata") and not slack.streaming(event["channel"], m["ts"])
+        for m in slack.bot_replies(event["channel"], event["ts"])
+    )
 
 
 @pytest.mark.slow
@@ -48,6 +83,7 @@ def test_no_duplicates_and_no_losses_under_faults(
     figures: dict[str, float] = {
         "events delivered": 0,
         "workers killed": 0,
+        "workers frozen": 0,
         "Redis restarts": 0,
         "API failures injected": 0,
     }
@@ -80,8 +116,9 @@ def test_no_duplicates_and_no_losses_under_faults(
         started = time.monotonic()
         kills_at = sorted(rng.uniform(0.5, 6.0) for _ in range(3))
         restart_at = rng.uniform(2.0, 5.0)
-        restarted = False
-        done = False
+        frozen: subprocess.Popen[bytes] | None = None  # after the kills, mid-stream, past its lease
+        frozen_at = 0.0
+        thawed = restarted = done = False
         while time.monotonic() - started < DEADLINE:
             elapsed = time.monotonic() - started
             if kills_at and elapsed >= kills_at[0]:
@@ -91,27 +128,41 @@ def test_no_duplicates_and_no_losses_under_faults(
                 victim.wait(10)
                 figures["workers killed"] += 1
                 workers.append(stack.enter_context(worker_process(bot, lease=2)))
+            if frozen is None and not kills_at:  # a stall: a GC pause, a starved or suspended host
+                frozen = streaming_worker(bot, workers)
+                if frozen is not None:
+                    frozen.send_signal(signal.SIGSTOP)
+                    frozen_at = elapsed
+                    figures["workers frozen"] += 1
+            if frozen is not None and not thawed and elapsed >= frozen_at + FROZEN_SECONDS:
+                frozen.send_signal(signal.SIGCONT)
+                thawed = True
             if not restarted and elapsed >= restart_at:
                 own_redis.stop()
                 time.sleep(0.5)
                 own_redis.start(appendonly=True)
                 figures["Redis restarts"] += 1
                 restarted = True
-            if not kills_at and restarted and all(slack.bot_replies(e["channel"], e["ts"]) for e in events):
+            if not kills_at and restarted and thawed and all(finished(slack, e) for e in events):
                 done = True
                 break
             time.sleep(0.1)
-        time.sleep(1.0)  # anything still in flight would show up as a duplicate now
+        for worker in workers:  # SIGTERM: running jobs finish, so nothing is in flight when counting
+            worker.terminate()
+        for worker in workers:
+            worker.wait(40)
         counts = [len(slack.bot_replies(e["channel"], e["ts"])) for e in events]
         figures["duplicates posted"] = sum(c - 1 for c in counts if c > 1)
         figures["jobs lost"] = sum(1 for c in counts if c == 0)
+        figures["unfinished replies"] = sum(1 for e in events if not finished(slack, e))
         figures["seconds to settle"] = round(time.monotonic() - started, 1)
         with capsys.disabled():
             print("\nfault injection:", ", ".join(f"{k}: {v}" for k, v in figures.items()))
         assert done, figures
         assert figures["duplicates posted"] == 0, figures
-        assert figures["jobs lost"] == 0, figures
-        assert figures["workers killed"] == 3 and figures["Redis restarts"] == 1
+        assert figures["jobs lost"] == 0 and figures["unfinished replies"] == 0, figures
+        assert figures["workers killed"] == 3 and figures["workers frozen"] == 1
+        assert figures["Redis restarts"] == 1
     finally:
         stack.close()
         bot.close()

@@ -14,9 +14,11 @@ import pytest
 import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import RetryLater
 from bot.queue import keys
 from bot.queue.jobs import Job
-from bot.slack.live import LiveReply
+from bot.slack.live import LiveReply, started_ts
+from bot.text import as_text
 from tests.articles import ARTICLE_TEXT, PARAGRAPHS
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
@@ -37,6 +39,12 @@ def run(bot: Harness, event: dict[str, Any], **overrides: Any) -> None:
     bot.send(event)
     bot.wait_queued(1)
     bot.work(**overrides)
+
+
+def recorded_ts(bot: Harness) -> list[bytes | str]:
+    """The live messages' ts recorded in Redis (not the claims of runs still waiting for Slack)."""
+    values = [bot.redis.get(key) for key in bot.redis.scan_iter("summarizer:job:*:live")]
+    return [v for v in values if v is not None and started_ts(as_text(v)) is not None]
 
 
 def only_reply(slack: FakeSlack, event: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +152,7 @@ def test_a_worker_killed_mid_stream_leaves_one_finished_message(
     bot.wait_queued(1)
     with worker_process(bot, lease=2) as victim:
         # killed once the stream has started and its ts is recorded (not in the instant between the two)
-        wait_for(lambda: list(bot.redis.scan_iter("summarizer:job:*:live")), timeout=60)
+        wait_for(lambda: recorded_ts(bot), timeout=60)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
     (partial,) = slack.bot_replies(event["channel"], event["ts"])
@@ -238,3 +246,35 @@ async def test_an_abandoned_reply_finishes_what_is_at_slack_and_sends_nothing_mo
     await asyncio.wait_for(live.settled(), timeout=10)
     assert live.ts is not None and await live.redis.get(keys.live(live.job.id)) == live.ts.encode()
     assert [c.method for c in slack.calls() if c.method.startswith("chat.")] == ["chat.startStream"]
+
+
+async def both_run(settings: Any, job: Job) -> None:
+    """The same job run twice at once, by two workers with their own clients (a lease lost to a stall);
+    a run told to try later (the other one is posting) is run again, as after the lease."""
+    from bot.processes.worker import worker_context
+
+    async with worker_context(settings) as first, worker_context(settings) as second:
+        outcomes = await asyncio.gather(
+            first.handler.run(job), second.handler.run(job), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, RetryLater):
+                await first.handler.run(job)
+            elif outcome is not None:
+                raise outcome
+
+
+def test_two_runs_of_one_job_at_once_leave_one_finished_message(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """A worker stalls past its lease and another takes the job over while the first still runs: both
+    write the summary, but only one of them shows it live, and it is finished in place: one message."""
+    claude.pace(0.05)
+    claude.script(LONG_ANSWER, LONG_ANSWER)
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    (job,) = bot.queued_jobs().values()
+    asyncio.run(both_run(bot.settings, job))
+    only_reply(slack, event)
+    assert len(slack.calls("chat.startStream")) == 1
