@@ -7,7 +7,7 @@
 | `summarizer:job:<id>:attempts`                  | counter | `KEY_TTL`               | worker, per start   |
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
 | `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
-| `summarizer:job:<id>:live`                      | string  | `KEY_TTL` (a claim: the lease) | worker, streaming |
+| `summarizer:job:<id>:live`                      | string  | `KEY_TTL`; a claim: lease | worker, streaming |
 | `summarizer:msg:{summarizer:jobs}:<team>:<channel>:<ts>:pending` | set | `KEY_TTL` | web, worker (⏳/✅) |
 | `summarizer:rate:<user|channel>:{<team>}:<id>:<hour>` (+ `:told`) | counter | one hour | web        |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |

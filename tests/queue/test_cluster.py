@@ -7,7 +7,7 @@ import ast
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import pytest
 import redis
@@ -16,6 +16,7 @@ from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 from redis.cluster import RedisCluster
 from redis.crc import key_slot
 from redis.exceptions import RedisClusterException, ResponseError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import Document
 from bot.queue import keys
@@ -29,10 +30,10 @@ from bot.queue.prefs import Asked, Prefs, SyncPrefs
 from bot.queue.schedule import Due, Schedules
 from bot.queue.stream import ENQUEUE_LUA, Delivery, Queue, SyncQueue, enqueue_args, enqueue_keys
 from bot.queue.threads import Shape, ThreadStore
+from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
-
-if TYPE_CHECKING:
-    from slack_sdk.web.async_client import AsyncWebClient
+from tests.fakes.slack_api import FakeSlack
+from tests.harness import BOT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every call in bot/ and handlers/ that runs a script or a transaction (file: enclosing function), each
@@ -49,6 +50,7 @@ MULTI_KEY_STEPS = {
     "bot/queue/feedback.py": {"FeedbackCounter.count"},
     "bot/queue/model_limits.py": {"ModelLimits.__init__"},
     "bot/slack/post.py": {"SlackPoster._post_in_thread"},
+    "bot/slack/live.py": {"LiveReply._start"},
 }  # fmt: skip
 MULTI_KEY_CALLS = {"register_script", "eval", "evalsha", "pipeline", "transaction", "multi"}
 
@@ -133,7 +135,7 @@ async def client(cluster_url: str) -> AsyncIterator[aioredis.Redis]:
 
 
 async def test_every_multi_key_step_runs_on_the_cluster(
-    client: aioredis.Redis, sync_client: redis.Redis
+    client: aioredis.Redis, sync_client: redis.Redis, slack: FakeSlack
 ) -> None:
     """Each script and transaction above runs on a real cluster (one spanning two slots would fail with
     CROSSSLOT, or redis-py would refuse it first)."""
@@ -160,6 +162,11 @@ async def test_every_multi_key_step_runs_on_the_cluster(
         keys.posted(job(1).id), "1"
     )  # posted already: one pipelined read finds it, no Slack call
     await SlackPoster(cast("AsyncWebClient", None), client, lock_ms=5000).post_once(job(1), [])
+    parent = slack.add_message("C1", text="hello")
+    live = LiveReply(AsyncWebClient(token=BOT_TOKEN, base_url=slack.url + "/api/"), client, job(4, ts=parent))
+    await live.text("The council approved the transit plan on Tuesday ")
+    await live.settled()  # claimed, started, and its ts recorded in place of the claim
+    assert live.ts is not None and await client.get(keys.live(job(4, ts=parent).id)) == live.ts.encode()
     await ThreadStore(client, ttl_seconds=60, max_bytes=10_000).keep(
         job(1), Document(text="words " * 50, kind="text", label="x", origin="pasted"), Shape(10, "paragraphs")
     )
