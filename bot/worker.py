@@ -11,7 +11,8 @@ worker knows only functions). What each outcome means:
   away, and if that crashes too the job is given up (the user hears it within seconds, not leases).
 
 Lifecycle: the process wiring creates clients once; `run()` reads new jobs and reclaims jobs whose
-worker died (idle longer than the lease), renews the lease of its own running jobs every lease/3, and
+worker died (idle longer than the lease; after a Redis outage, only once live workers have had time to
+reconnect and renew theirs), renews the lease of its own running jobs every lease/3, and
 on `stop()` (SIGTERM) reads nothing more, lets running jobs finish within the grace period and leaves
 the rest pending, so another worker takes them over. `run(burst=True)` drains the queue and returns.
 """
@@ -80,6 +81,8 @@ class Worker:
         self.running: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._next_beat = 0.0
+        self._backoff_cap = min(self.queue.lease_ms / 3000, 10.0)  # the longest wait between tries
+        self._reclaim_after = 0.0  # after an outage: when other workers' jobs may be taken over
 
     def stop(self) -> None:
         """Stop taking jobs (called from the SIGTERM handler). `run()` returns after the grace period."""
@@ -88,8 +91,11 @@ class Worker:
     async def run(self, *, burst: bool = False) -> None:
         """Process jobs until `stop()`; in burst mode, until the queue has nothing left to do.
 
-        Redis going away does not end the loop: it waits (backing off up to 10 s), reconnects, and
-        re-creates the stream and group if a restarted Redis lost them.
+        Redis going away does not end the loop: it waits (backing off up to lease/3, at most 10 s),
+        reconnects, and re-creates the stream and group if a restarted Redis lost them. An outage longer
+        than the lease leaves every running job looking abandoned, so after reconnecting a worker renews
+        its own jobs at once but takes over other workers' jobs only after that same wait: every worker
+        still alive has reconnected and renewed by then, and only the dead ones' jobs are taken.
         """
         log.info("worker %s starting (concurrency %d)", self.queue.consumer, self.concurrency)
         backoff = 0.0
@@ -101,6 +107,7 @@ class Worker:
                     await self.queue.prune_consumers()
                     ready, self._next_beat = True, 0.0
                     if backoff:
+                        self._reclaim_after = asyncio.get_running_loop().time() + self._backoff_cap
                         log.info("Redis is back; worker resumed")
                 if await self._step(burst=burst):
                     break
@@ -109,7 +116,7 @@ class Worker:
                 if not outage(exc):
                     raise
                 ready = False
-                backoff = min(max(backoff * 2, 0.5), 10.0)
+                backoff = min(max(backoff * 2, 0.5), self._backoff_cap)
                 log.warning("Redis unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff)
                 await self._pause(backoff)
         await self._drain()
@@ -147,7 +154,7 @@ class Worker:
         try:
             await self.queue.heartbeat(list(self.running))
             free = self.concurrency - len(self.running)
-            if free > 0:
+            if free > 0 and asyncio.get_running_loop().time() >= self._reclaim_after:
                 for delivery in await self.queue.reclaim(free):
                     if delivery.entry_id not in self.running:
                         log.info("reclaimed job entry %s from a stopped worker", delivery.entry_id)

@@ -4,8 +4,9 @@ fakes a model): what each outcome of a job means for its queue entry and for the
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 import redis.asyncio as aioredis
@@ -15,6 +16,7 @@ from bot.errors import RetryLater
 from bot.queue.jobs import Job
 from bot.queue.stream import Queue
 from bot.worker import CRASH_ATTEMPTS, GiveUp, Worker, outage
+from tests.redis_server import RedisServer
 
 LEASE_MS = 2000
 
@@ -25,12 +27,14 @@ class FakeHandler:
     def __init__(self, *script: str, busy_give_ups: int = 0) -> None:
         self.script = list(script)
         self.runs: list[str] = []
+        self.jobs: list[str] = []  # the id of each job run, in order
         self.given_up: list[tuple[str, GiveUp]] = []
         self.busy_give_ups = busy_give_ups  # give_up raises RetryLater this often (another worker posts)
 
     async def run(self, job: Job) -> None:
         step = self.script.pop(0) if self.script else "ok"
         self.runs.append(step)
+        self.jobs.append(job.id)
         if step == "later":
             raise RetryLater("scripted")
         if step == "crash":
@@ -149,6 +153,58 @@ async def test_a_job_whose_give_up_cannot_be_posted_yet_stays_queued(queue: Queu
     await drain(queue, handler, max_attempts=3)
     assert handler.given_up == [("job1", "attempts")]
     assert await queue.depth() == (0, 0)
+
+
+async def until(predicate: Callable[[], bool], *, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.slow
+async def test_after_an_outage_a_live_workers_job_is_not_taken_over(
+    own_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis is down for longer than the lease, so once it is back every running job looks abandoned. A
+    worker that reconnects first waits lease/3 (the longest a live worker waits between tries) before
+    taking over jobs: the live worker's job, renewed in that time, stays its own; the dead worker's job is
+    taken over and run."""
+    caplog.set_level(logging.INFO, logger="bot.worker")
+    lease_ms = 4500
+    client = aioredis.Redis.from_url(own_redis.url)
+    alive, dead = (Queue(client, consumer=name, lease_ms=lease_ms) for name in ("alive", "dead"))
+    await alive.setup()
+    await alive.enqueue(job(1))
+    (running,) = await alive.read(1, block_ms=100)
+    await alive.enqueue(job(2))
+    await dead.read(1, block_ms=100)
+    handler = FakeHandler()
+    other = Worker(
+        Queue(client, consumer="other", lease_ms=lease_ms), handler, concurrency=4, max_attempts=5,
+        deadline_seconds=30,
+    )  # fmt: skip
+    worker = asyncio.create_task(other.run())
+    await asyncio.to_thread(own_redis.stop)
+    down = time.monotonic()
+    await until(lambda: time.monotonic() - down > lease_ms / 1000 + 0.5)  # the outage outlasts the lease
+    await asyncio.to_thread(own_redis.start, appendonly=True)
+    await until(lambda: "Redis is back" in caplog.text)
+
+    async def renew() -> None:  # the live worker is back too, and renews its job as workers do
+        while True:
+            await alive.heartbeat([running.entry_id])
+            await asyncio.sleep(lease_ms / 3000)
+
+    renewing = asyncio.create_task(renew())
+    await until(lambda: "job2" in handler.jobs)
+    held = time.monotonic()
+    await until(lambda: time.monotonic() - held > lease_ms / 1000)  # a few more beats of the worker's
+    other.stop()
+    await worker
+    renewing.cancel()
+    assert handler.jobs == ["job2"]
+    await client.aclose()
 
 
 @pytest.mark.parametrize(
