@@ -94,8 +94,8 @@ class Worker:
         Redis going away does not end the loop: it waits (backing off up to lease/3, at most 10 s),
         reconnects, and re-creates the stream and group if a restarted Redis lost them. An outage longer
         than the lease leaves every running job looking abandoned, so after reconnecting a worker renews
-        its own jobs at once but takes over other workers' jobs only after that same wait: every worker
-        still alive has reconnected and renewed by then, and only the dead ones' jobs are taken.
+        its own jobs at once but takes over other workers' jobs only after twice that longest wait: every
+        worker still alive has reconnected and renewed by then, and only the dead ones' jobs are taken.
         """
         log.info("worker %s starting (concurrency %d)", self.queue.consumer, self.concurrency)
         backoff = 0.0
@@ -107,7 +107,7 @@ class Worker:
                     await self.queue.prune_consumers()
                     ready, self._next_beat = True, 0.0
                     if backoff:
-                        self._reclaim_after = asyncio.get_running_loop().time() + self._backoff_cap
+                        self._reclaim_after = asyncio.get_running_loop().time() + 2 * self._backoff_cap
                         log.info("Redis is back; worker resumed")
                 if await self._step(burst=burst):
                     break

@@ -167,9 +167,9 @@ async def test_after_an_outage_a_live_workers_job_is_not_taken_over(
     own_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Redis is down for longer than the lease, so once it is back every running job looks abandoned. A
-    worker that reconnects first waits lease/3 (the longest a live worker waits between tries) before
-    taking over jobs: the live worker's job, renewed in that time, stays its own; the dead worker's job is
-    taken over and run."""
+    worker that reconnects first waits twice lease/3 (the longest a live worker waits between tries)
+    before taking over jobs: the live worker's job, renewed in that time, stays its own; the dead
+    worker's job is taken over and run."""
     caplog.set_level(logging.INFO, logger="bot.worker")
     lease_ms = 4500
     client = aioredis.Redis.from_url(own_redis.url)
