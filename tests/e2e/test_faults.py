@@ -116,19 +116,21 @@ def test_no_duplicates_and_no_losses_under_faults(
         started = time.monotonic()
         kills_at = sorted(rng.uniform(0.5, 6.0) for _ in range(3))
         restart_at = rng.uniform(2.0, 5.0)
-        frozen: subprocess.Popen[bytes] | None = None  # after the kills, mid-stream, past its lease
+        frozen: subprocess.Popen[bytes] | None = None  # mid-stream, for longer than its lease
         frozen_at = 0.0
         thawed = restarted = done = False
         while time.monotonic() - started < DEADLINE:
             elapsed = time.monotonic() - started
             if kills_at and elapsed >= kills_at[0]:
                 kills_at.pop(0)
-                victim = workers.pop(rng.randrange(len(workers)))
+                others = [w for w in workers if w is not frozen]  # the frozen one is let go on, not killed
+                victim = others[rng.randrange(len(others))]
+                workers.remove(victim)
                 victim.kill()
                 victim.wait(10)
                 figures["workers killed"] += 1
                 workers.append(stack.enter_context(worker_process(bot, lease=2)))
-            if frozen is None and not kills_at:  # a stall: a GC pause, a starved or suspended host
+            if frozen is None:  # a stall (a GC pause, a starved or suspended host) while it streams a reply
                 frozen = streaming_worker(bot, workers)
                 if frozen is not None:
                     frozen.send_signal(signal.SIGSTOP)

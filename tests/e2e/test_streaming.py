@@ -15,8 +15,10 @@ import redis.asyncio as aioredis
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import RetryLater
+from bot.processes.worker import worker_context
 from bot.queue import keys
 from bot.queue.jobs import Job
+from bot.settings import Settings
 from bot.slack.live import LiveReply, started_ts
 from bot.text import as_text
 from tests.articles import ARTICLE_TEXT, PARAGRAPHS
@@ -248,11 +250,9 @@ async def test_an_abandoned_reply_finishes_what_is_at_slack_and_sends_nothing_mo
     assert [c.method for c in slack.calls() if c.method.startswith("chat.")] == ["chat.startStream"]
 
 
-async def both_run(settings: Any, job: Job) -> None:
+async def both_run(settings: Settings, job: Job) -> None:
     """The same job run twice at once, by two workers with their own clients (a lease lost to a stall);
     a run told to try later (the other one is posting) is run again, as after the lease."""
-    from bot.processes.worker import worker_context
-
     async with worker_context(settings) as first, worker_context(settings) as second:
         outcomes = await asyncio.gather(
             first.handler.run(job), second.handler.run(job), return_exceptions=True
