@@ -8,7 +8,9 @@ Every call's failure is classified once (`bot.slack.failures`): transient ones b
 Posting is exactly-once per job part: a Redis marker says "done"; a second marker says "a post may
 have been attempted", in which case the thread is searched for our own reply (we tag every reply with
 message metadata carrying the job id) before posting again. So a worker killed between posting and
-recording still yields one reply.
+recording still yields one reply. A worker that stalls with its post on the way (its lease ran out and
+another run posted too) is caught after the fact: the earliest message of each part stays, and the run
+that posted a later one deletes it (`SlackPoster._keep_earliest`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ log = logging.getLogger(__name__)
 GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
 # Refusals of a reply in the thread that a request with a response_url (a shortcut) answers privately.
 NOT_THERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
+def _ts_key(ts: str) -> tuple[int, int]:
+    """A Slack ts ("1712345678.000200") as a sortable pair: seconds, then the sequence within them."""
+    seconds, _, sequence = ts.partition(".")
+    return (int(seconds or 0), int(sequence or 0))
 
 
 class SlackPoster:
@@ -110,18 +118,43 @@ class SlackPoster:
             live = live_ts or started_ts(as_text(recorded) if recorded is not None else None)
             if live is None and recorded is not None:  # another run is starting the live message now
                 raise PostInProgress(job.id)
-            already: set[int] = await self._parts_in_thread(job) if trying else set()
+            already = set(await self._tagged_in_thread(job)) if trying else set()
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
                     continue
                 if part in already:
                     continue
+                # Marked before the last lock check: a run that takes the job over from here on knows
+                # that this one may still post, and looks for a double after its own post.
+                await self.redis.set(trying_key, "1", ex=KEY_TTL)
                 if not await lock.confirm():  # we stalled past the lease: the job may be another's now
                     log.warning("job %s: lost the posting lock while stalled; posting nothing more", job.id)
                     raise PostInProgress(job.id)
-                await self.redis.set(trying_key, "1", ex=KEY_TTL)
-                await self._post(job, message, part)
+                ts = await self._post(job, message, part)
+                if trying or not await lock.confirm():  # another run may have posted this part meanwhile
+                    await self._keep_earliest(job, part, ts)
             await self.redis.set(done_key, "1", ex=KEY_TTL)
+
+    async def _keep_earliest(self, job: Job, part: int, ts: str) -> None:
+        """Delete our post `ts` of `part` if the thread holds an earlier one of the same job and part.
+
+        A run that stalls between its last lock check and Slack accepting its post (a frozen process, a
+        long GC pause) posts after its lease ran out, while a run that took the job over may post too;
+        no lock can stop a request already on its way. So each run that may have overlapped another (it
+        lost the lock while posting, or it found that an earlier run had started posting) looks after
+        posting: the earliest message of each part stays, a later one is deleted by the run that posted
+        it. The later poster always sees the earlier message, which Slack had accepted before its own."""
+        posted = (await self._tagged_in_thread(job)).get(part, [])
+        if not any(_ts_key(other) < _ts_key(ts) for other in posted):
+            return
+        log.warning(
+            "job %s: part %d was posted twice by overlapping runs; deleting the later one", job.id, part
+        )
+        try:
+            await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
+        except SlackRefused as exc:
+            if exc.error != "message_not_found":
+                raise
 
     async def _complete(self, job: Job, ts: str, message: SlackMessage) -> bool:
         """Finish the live message `ts` as `message` (stop its stream if it still runs, then update it).
@@ -148,8 +181,9 @@ class SlackPoster:
             raise
         return True
 
-    async def _post(self, job: Job, message: SlackMessage, part: int) -> None:
-        await slack_call(
+    async def _post(self, job: Job, message: SlackMessage, part: int) -> str:
+        """Post one part of the job's reply; returns its ts."""
+        response = await slack_call(
             "chat.postMessage",
             self.client.chat_postMessage(
                 channel=job.channel,
@@ -161,11 +195,12 @@ class SlackPoster:
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": part}},
             ),
         )
+        return str(response.get("ts") or "")
 
-    async def _parts_in_thread(self, job: Job) -> set[int]:
-        """Parts of this job already in the thread (or, for a message of its own, in the channel since the
-        job's time), found by our metadata tag."""
-        parts: set[int] = set()
+    async def _tagged_in_thread(self, job: Job) -> dict[int, list[str]]:
+        """Each part of this job already in the thread (or, for a message of its own, in the channel
+        since the job's time) with the ts of every message that holds it, found by our metadata tag."""
+        parts: dict[int, list[str]] = {}
         cursor: str | None = None
         for _ in range(20):  # at most 20 pages of 200 replies
             read = (
@@ -188,7 +223,7 @@ class SlackPoster:
                 meta: dict[str, Any] = message.get("metadata") or {}
                 payload = meta.get("event_payload") or {}
                 if meta.get("event_type") == METADATA_EVENT and payload.get("job_id") == job.id:
-                    parts.add(int(payload.get("part", 0)))
+                    parts.setdefault(int(payload.get("part", 0)), []).append(str(message.get("ts") or ""))
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break

@@ -24,6 +24,34 @@ from tests.harness import BOT_TOKEN, Harness, mention_event, wait_for, worker_pr
 from tests.redis_server import RedisServer
 
 
+async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """A worker stalls with its post on the way (sent, not yet accepted) past its lease; the worker that
+    took the job over posts too. No lock can stop a request already sent, so both land, but the run
+    that posted second deletes its message: one reply, whichever Slack accepts first."""
+    stalled, taker, job = posting
+    slack.hold("chat.postMessage")
+    try:
+        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+        second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
+    finally:
+        slack.release("chat.postMessage")
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
+    assert len(slack.calls("chat.postMessage")) == 2 and len(slack.calls("chat.delete")) == 1
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["text"] == "summary"
+
+
+async def held_at(slack: FakeSlack, method: str, count: int) -> None:
+    """Return once `count` calls of `method` wait at the fake Slack (polled: it runs in threads)."""
+    while slack.waiting(method) < count:
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_job_of_a_killed_worker_is_rerun_once(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
     """SIGKILL while Claude is answering: the job is reclaimed after the lease and posted exactly once."""
