@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -197,7 +198,7 @@ class ExtractPool:
         return pebble.ProcessPool(
             max_workers=self.processes,
             initializer=_child_start,
-            initargs=(self._crash_file,),
+            initargs=(self._crash_file, logging_setup()),
             context=context,
         )
 
@@ -212,11 +213,52 @@ def _stop(pool: pebble.ProcessPool) -> None:
     pool.join()
 
 
-def _child_start(crash_file: str | None) -> None:
-    """In each child, once: keep the test hook's file; import the parsers (done already when the fork
-    server preloaded them)."""
+@dataclass(frozen=True)
+class LoggingSetup:
+    """How this process logs, in a form a child can rebuild: the root logger's level, and the formatter
+    and filters (the secret redaction) of each handler that writes to stderr or stdout, which a child
+    shares with this process."""
+
+    level: int
+    handlers: tuple[tuple[bool, logging.Formatter | None, tuple[Any, ...]], ...]  # (to stdout, …)
+
+    def apply(self) -> None:
+        """Configure this (child) process's root logger the same way."""
+        root = logging.getLogger()
+        for to_stdout, formatter, filters in self.handlers:
+            handler = logging.StreamHandler(sys.stdout if to_stdout else sys.stderr)
+            handler.setFormatter(formatter)
+            for item in filters:
+                handler.addFilter(item)
+            root.addHandler(handler)
+        root.setLevel(self.level)
+
+
+def logging_setup() -> LoggingSetup:
+    """The current process's `LoggingSetup`. Handlers writing elsewhere (a file, a test runner's
+    capture) and those whose formatter or filters do not pickle are left out; with none left, a child
+    keeps Python's default (warnings only, unformatted, on stderr)."""
+    root = logging.getLogger()
+    handlers = []
+    for handler in root.handlers:
+        stream = getattr(handler, "stream", None)
+        if type(handler) is not logging.StreamHandler or stream not in (sys.stdout, sys.stderr):
+            continue
+        kept = (stream is sys.stdout, handler.formatter, tuple(handler.filters))
+        try:
+            pickle.dumps(kept)
+        except Exception:
+            continue
+        handlers.append(kept)
+    return LoggingSetup(root.level, tuple(handlers))
+
+
+def _child_start(crash_file: str | None, setup: LoggingSetup) -> None:
+    """In each child, once: log as the parent does; keep the test hook's file; import the parsers (done
+    already when the fork server preloaded them)."""
     global _crash_file
     _crash_file = crash_file
+    setup.apply()
     for name in PARSERS:
         importlib.import_module(name)
 

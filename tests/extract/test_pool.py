@@ -8,7 +8,10 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ from tests.documents import (
     make_xlsx,
 )
 from tests.harness import wait_for
+from tests.paths import ROOT
 
 Call = dict[str, Any]  # the arguments of one `extract` call: data plus its keywords
 
@@ -262,3 +266,49 @@ async def test_a_child_killed_between_documents_does_not_stop_the_pool(pool: Ext
     wait_for(lambda: not pool._pool.active, timeout=10)  # pebble noticed: its pool is broken
     assert await pool.extract(**call) == first
     assert await pool.extract(**call) == first
+
+
+_LOGGING_SCRIPT = """
+import asyncio, logging
+from bot.cli import setup_logging
+from bot.extract.pool import ExtractPool
+from bot.settings import Settings
+from tests.documents import PARAGRAPHS, make_pdf
+
+SECRET = "sk-ant-test-secret-0123456789"
+setup_logging(Settings.from_env({"LOG_LEVEL": "INFO", "ANTHROPIC_API_KEY": SECRET}))
+pdf = make_pdf(PARAGRAPHS)
+broken = pdf[: pdf.rfind(b"startxref")] + b"startxref\\n99999\\n%%EOF\\n"  # pypdf warns, then reads it
+
+async def main() -> None:
+    pool = ExtractPool(1)
+    try:
+        document = await pool.extract(broken, filename="broken.pdf")
+        assert PARAGRAPHS[0] in document.text
+        probe = logging.getLogger("probe")
+        await asyncio.wrap_future(pool._pool.schedule(probe.info, args=("key %s", SECRET)))
+    finally:
+        await pool.close()
+
+asyncio.run(main())
+"""
+
+
+def test_children_log_as_the_worker_does() -> None:
+    """A child's log lines (pypdf's warning on a broken cross-reference table, an INFO line) come out in
+    the worker's format, at its level, with secrets redacted: not as Python's bare default."""
+    result = subprocess.run(
+        [sys.executable, "-c", _LOGGING_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=90,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ WARNING pypdf\._reader: incorrect startxref", result.stderr, re.M
+    ), lines
+    assert any(line.endswith(" INFO probe: key [redacted]") for line in lines), lines
+    assert "sk-ant-test-secret" not in result.stderr
