@@ -30,12 +30,12 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def test_file_prints_its_main_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A saved page prints only its article text, without site chrome."""
+    """A saved page prints only its article text, without site chrome or its headline (the title)."""
     path = tmp_path / "page.html"
     path.write_text(html_page(ARTICLE_HTML))
     status, out, err = run_cli(capsys, str(path))
     assert (status, err) == (0, "")
-    assert out == "Quarterly update\n\n" + ARTICLE + "\n"
+    assert out == ARTICLE + "\n"
 
 
 def test_json_has_the_metadata_and_url_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

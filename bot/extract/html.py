@@ -4,8 +4,9 @@ The page is parsed once, and teaser lists of other stories are removed from it (
 trafilatura reads it. trafilatura runs tuned for precision and at its default balance; the precise
 text wins unless it is a fragment of the balanced one (a forum thread, a product page), and takes
 from the balanced one the prose paragraphs it skipped between its own or just before them. Either is
-pruned of the boilerplate trafilatura lets through by `html_rules`. Pure: takes the page's bytes (and
-the URL only as a hint for metadata), never fetches anything.
+pruned of the boilerplate trafilatura lets through by `html_rules`, and loses an opening headline that
+repeats the title (`without_headline`). Pure: takes the page's bytes (and the URL only as a hint for
+metadata), never fetches anything.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ _DISCUSSION = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+# A title's parts: "Headline | Site", "Site: Headline", "Headline - Site".
+_TITLE_PARTS = re.compile(r"\s+[|:\u2013\u2014-]\s+|:\s+")
+# A first paragraph shorter than this is not taken for the headline ("News", "Blog").
+_HEADLINE_MIN_WORDS = 2
 # No guessing a date from "© 2024" in the footer: a wrong date in the summary header is worse than none.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -154,14 +159,16 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
     tree = _parsed(page)
     found = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
     if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
-        return found  # a page that says it is an article, and reads like one: no second pass needed
+        return _without_headline(
+            found
+        )  # a page that says it is an article, and reads like one: no second pass needed
     balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
         if balanced is None:
-            return found
+            return _without_headline(found)
         if _is_fragment_of(found.text, balanced.text):
-            return replace(found, text=balanced.text)
-        return replace(found, text=_filled(found.text, balanced.text))
+            return _without_headline(replace(found, text=balanced.text))
+        return _without_headline(replace(found, text=_filled(found.text, balanced.text)))
     plain_title, plain_text = _plain_pass(page)
     wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
@@ -185,7 +192,32 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
             title=plain_title or (wider.title if wider else None),
             url=wider.url if wider else None,
         )
-    return found
+    return _without_headline(found)
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """`text` without the opening paragraphs that only repeat the page's title (the headline, once or
+    twice), which the reply shows on its own line. A paragraph repeats the title when its words are the
+    title's, or all of one part of a title such as "Headline | Site". Never the whole text."""
+    if not title:
+        return text
+    titled = _words(title)
+    parts = [_words(part) for part in _TITLE_PARTS.split(title)]
+    paragraphs = text.split("\n\n")
+    while len(paragraphs) > 1:
+        first = _words(paragraphs[0])
+        if len(first) < _HEADLINE_MIN_WORDS or (first != titled and first not in parts):
+            break
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
+
+
+def _without_headline(found: Extracted) -> Extracted:
+    return replace(found, text=without_headline(found.text, found.title))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
 
 
 def page_words(text: str) -> int:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.errors import ContentTooLarge, NoReadableText, UnsupportedContent, UserFacingError
 from bot.extract import SUPPORTED_FILE_TYPES_TEXT, ExtractLimits, detect_kind, extract, is_supported_file
+from bot.extract.html import without_headline
 from bot.extract.text import clean_markdown
 from tests.damage import assert_extracts_or_refuses_cleanly, damaged
 from tests.documents import (
@@ -513,3 +514,47 @@ def test_damaged_files_raise_only_user_facing_errors(
     """Overwritten or truncated files either extract or raise a UserFacingError, never a parser's error."""
     data, filename = SAMPLES[kind]
     assert_extracts_or_refuses_cleanly(damaged(data, patches=patches, keep=keep), filename)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        pytest.param("Quarterly update\n\nRevenue grew.", "Quarterly update", "Revenue grew.", id="same"),
+        pytest.param(
+            "Quarterly update\n\nRevenue grew.", "Quarterly update | Example News", "Revenue grew.", id="part"
+        ),
+        pytest.param(
+            "Example News: Quarterly update\n\nA\n\nB", "Example News: Quarterly update", "A\n\nB", id="colon"
+        ),
+        pytest.param("Big news today\n\nBig news today\n\nBody.", "Big news today", "Body.", id="twice"),
+        pytest.param("News\n\nBody.", "News", "News\n\nBody.", id="too-short-to-be-a-headline"),
+        pytest.param("Quarterly update", "Quarterly update", "Quarterly update", id="never-the-whole-text"),
+        pytest.param(
+            "Quarterly update in full\n\nBody.",
+            "Quarterly update",
+            "Quarterly update in full\n\nBody.",
+            id="longer",
+        ),
+        pytest.param(
+            "Revenue grew.\n\nQuarterly update",
+            "Quarterly update",
+            "Revenue grew.\n\nQuarterly update",
+            id="not-first",
+        ),
+        pytest.param("Quarterly update\n\nBody.", None, "Quarterly update\n\nBody.", id="no-title"),
+    ],
+)
+def test_html_headline_repeating_the_title_is_left_to_the_title(
+    text: str, title: str | None, expected: str
+) -> None:
+    """The reply shows the title on its own line: the text does not open with it again (the offline
+    summary would otherwise take the headline for its first sentence)."""
+    assert without_headline(text, title) == expected
+
+
+def test_html_page_text_starts_after_its_headline() -> None:
+    """End to end: the `<h1>` that repeats the page's title is the document's title, not its first line."""
+    page = html_page(ARTICLE_HTML, head="<title>Quarterly update | Example News</title>").encode()
+    document = extract(page, content_type="text/html", url="https://news.example.com/q")
+    assert document.title == "Quarterly update"
+    assert document.text == ARTICLE
