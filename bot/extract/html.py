@@ -159,9 +159,8 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
     tree = _parsed(page)
     found = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
     if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
-        return _without_headline(
-            found
-        )  # a page that says it is an article, and reads like one: no second pass needed
+        # A page that says it is an article, and reads like one: no second pass needed.
+        return _without_headline(found)
     balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
         if balanced is None:
