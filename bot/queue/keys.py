@@ -8,6 +8,7 @@
 | `summarizer:job:<id>:posting` / `:posted`       | string  | `KEY_TTL`               | worker, posting     |
 | `summarizer:job:<id>:post-lock`                 | string  | the job lease, renewed  | worker, posting     |
 | `summarizer:job:<id>:live`                      | string  | `KEY_TTL`; a claim: lease | worker, streaming |
+| `summarizer:job:<id>:live-starts`               | counter | `KEY_TTL`               | worker, streaming   |
 | `summarizer:msg:{summarizer:jobs}:<team>:<channel>:<ts>:pending` | set | `KEY_TTL` | web, worker (⏳/✅) |
 | `summarizer:rate:<user|channel>:{<team>}:<id>:<hour>` (+ `:told`) | counter | one hour | web        |
 | `summarizer:tokens:<team>:<YYYY-MM-DD>`         | counter | two days                | worker              |
@@ -94,6 +95,12 @@ def live(job_id: str) -> str:
     """The ts of the job's reply while it is being written (streamed, or posted and edited); before Slack
     answers, the claim of the one run that shows it (`bot.slack.live`)."""
     return _job_key(job_id, "live")
+
+
+def live_starts(job_id: str) -> str:
+    """How many times a run of the job asked Slack to start its live message: more than the one whose ts
+    is recorded means a run died between Slack's answer and the record (`bot.slack.post`)."""
+    return _job_key(job_id, "live-starts")
 
 
 def post_lock(job_id: str) -> str:

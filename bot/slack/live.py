@@ -223,10 +223,16 @@ class LiveReply:
             self.mode = "off"
             return
         try:
+            async with self.redis.pipeline(transaction=False) as pipe:  # counted before Slack is asked
+                pipe.incr(keys.live_starts(job.id))
+                pipe.expire(keys.live_starts(job.id), KEY_TTL)
+                await pipe.execute()
             response = await self._open(text, extra)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(RedisError):  # else it lapses after claim_ms
                 await self.redis.eval(RELEASE_LUA, 1, key, claim)
+                if isinstance(exc, SlackRefused):  # Slack answered: it started nothing
+                    await self.redis.decr(keys.live_starts(job.id))
             raise
         ts = str(response["ts"])
         try:

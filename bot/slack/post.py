@@ -10,7 +10,9 @@ have been attempted", in which case the thread is searched for our own reply (we
 message metadata carrying the job id) before posting again. So a worker killed between posting and
 recording still yields one reply. A worker that stalls with its post on the way (its lease ran out and
 another run posted too) is caught after the fact: the earliest message of each part stays, and the run
-that posted a later one deletes it (`SlackPoster._keep_earliest`).
+that posted a later one deletes it (`SlackPoster._keep_earliest`). A live message that a killed run
+left behind (Slack started it, its ts was never recorded) is told by the job's count of stream starts
+and deleted before the reply is posted (`SlackPoster._remove_orphans`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,12 @@ def _ts_key(ts: str) -> tuple[int, int]:
     """A Slack ts ("1712345678.000200") as a sortable pair: seconds, then the sequence within them."""
     seconds, _, sequence = ts.partition(".")
     return (int(seconds or 0), int(sequence or 0))
+
+
+def _tag(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload of our reply tag on `message` (job id and part), or None for an untagged message."""
+    meta: dict[str, Any] = message.get("metadata") or {}
+    return (meta.get("event_payload") or {}) if meta.get("event_type") == METADATA_EVENT else None
 
 
 class SlackPoster:
@@ -108,16 +116,19 @@ class SlackPoster:
         async with held(self.redis, keys.post_lock(job.id), ttl_ms=self.lock_ms) as lock:
             if not lock.mine:
                 raise PostInProgress(job.id)
-            async with self.redis.pipeline(transaction=False) as pipe:  # one round trip (one slot: the job's)
+            async with self.redis.pipeline(transaction=False) as pipe:  # one round trip
                 pipe.exists(done_key)
                 pipe.exists(trying_key)
                 pipe.get(keys.live(job.id))
-                done, trying, recorded = await pipe.execute()
+                pipe.get(keys.live_starts(job.id))
+                done, trying, recorded, starts = await pipe.execute()
             if done:
                 return
             live = live_ts or started_ts(as_text(recorded) if recorded is not None else None)
             if live is None and recorded is not None:  # another run is starting the live message now
                 raise PostInProgress(job.id)
+            if int(starts or 0) > (1 if live else 0):  # a run died between Slack's answer and the record
+                await self._remove_orphans(job, keep=live)
             already = set(await self._tagged_in_thread(job)) if trying else set()
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
@@ -197,10 +208,52 @@ class SlackPoster:
         )
         return str(response.get("ts") or "")
 
+    async def _remove_orphans(self, job: Job, *, keep: str | None) -> None:
+        """Delete the live messages that runs of this job left behind: a run killed between Slack starting
+        its stream and the ts being recorded leaves a message no later run can name, which would stay
+        unfinished beside the reply. Every finished message of ours carries its job's tag, so the orphans
+        are among our untagged messages in the thread after the job's message; `keep` (the recorded live
+        message) stays. Another job's message still being written in the same thread may be among them:
+        it is deleted too, and its own finished reply is then posted as a new message, so nothing is lost.
+        Found only when the job's count of stream starts says so (`keys.live_starts`): a rare path."""
+        if not job.thread_ts:
+            return
+        try:
+            me = await slack_call("auth.test", self.client.auth_test())
+            messages = await self._thread_messages(job)
+        except SlackRefused as exc:  # the reply's own post will meet the same refusal, and report it
+            log.info("job %s: cannot read the thread for left-behind messages (%s)", job.id, exc.error)
+            return
+        orphans = [
+            str(message.get("ts") or "")
+            for message in messages
+            if message.get("bot_id")
+            and message.get("bot_id") == me.get("bot_id")
+            and not _tag(message)
+            and _ts_key(str(message.get("ts") or "")) > _ts_key(job.message_ts)
+            and message.get("ts") != keep
+        ]
+        for ts in orphans:
+            log.warning("job %s: deleting live message %s that a killed run left behind", job.id, ts)
+            with contextlib.suppress(SlackRefused):
+                await slack_call("chat.stopStream", self.client.chat_stopStream(channel=job.channel, ts=ts))
+            with contextlib.suppress(SlackRefused):
+                await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
+
     async def _tagged_in_thread(self, job: Job) -> dict[int, list[str]]:
         """Each part of this job already in the thread (or, for a message of its own, in the channel
         since the job's time) with the ts of every message that holds it, found by our metadata tag."""
         parts: dict[int, list[str]] = {}
+        for message in await self._thread_messages(job):
+            payload = _tag(message)
+            if payload is not None and payload.get("job_id") == job.id:
+                parts.setdefault(int(payload.get("part", 0)), []).append(str(message.get("ts") or ""))
+        return parts
+
+    async def _thread_messages(self, job: Job) -> list[dict[str, Any]]:
+        """The messages of the job's thread (or, for a message of its own, of the channel since the job's
+        time), with their metadata; at most 20 pages of 200."""
+        messages: list[dict[str, Any]] = []
         cursor: str | None = None
         for _ in range(20):  # at most 20 pages of 200 replies
             read = (
@@ -219,15 +272,11 @@ class SlackPoster:
             response = await slack_call(
                 "conversations.replies" if job.thread_ts else "conversations.history", read
             )
-            for message in response.get("messages") or []:
-                meta: dict[str, Any] = message.get("metadata") or {}
-                payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == METADATA_EVENT and payload.get("job_id") == job.id:
-                    parts.setdefault(int(payload.get("part", 0)), []).append(str(message.get("ts") or ""))
+            messages += response.get("messages") or []
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
-        return parts
+        return messages
 
     @contextlib.asynccontextmanager
     async def status(self, job: Job) -> AsyncIterator[Callable[[str], Awaitable[None]]]:

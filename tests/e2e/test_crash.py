@@ -24,34 +24,6 @@ from tests.harness import BOT_TOKEN, Harness, mention_event, wait_for, worker_pr
 from tests.redis_server import RedisServer
 
 
-async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
-    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
-) -> None:
-    """A worker stalls with its post on the way (sent, not yet accepted) past its lease; the worker that
-    took the job over posts too. No lock can stop a request already sent, so both land, but the run
-    that posted second deletes its message: one reply, whichever Slack accepts first."""
-    stalled, taker, job = posting
-    slack.hold("chat.postMessage")
-    try:
-        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
-        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
-        second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
-    finally:
-        slack.release("chat.postMessage")
-    await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
-    assert len(slack.calls("chat.postMessage")) == 2 and len(slack.calls("chat.delete")) == 1
-    (reply,) = slack.bot_replies("C1", job.thread_ts)
-    assert reply["text"] == "summary"
-
-
-async def held_at(slack: FakeSlack, method: str, count: int) -> None:
-    """Return once `count` calls of `method` wait at the fake Slack (polled: it runs in threads)."""
-    while slack.waiting(method) < count:
-        await asyncio.sleep(0.01)
-
-
 @pytest.mark.slow
 def test_job_of_a_killed_worker_is_rerun_once(bot: Harness, slack: FakeSlack, claude: FakeAnthropic) -> None:
     """SIGKILL while Claude is answering: the job is reclaimed after the lease and posted exactly once."""
@@ -161,6 +133,61 @@ async def test_two_workers_posting_one_job_at_once_post_it_once(
     assert sum(isinstance(r, PostInProgress) for r in results) == 1
     await fast.post_once(job, [MESSAGE])  # the retry after the lease: already posted, nothing happens
     assert len(slack.bot_replies("C1", job.thread_ts)) == 1
+
+
+async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """A worker stalls with its post on the way (sent, not yet accepted) past its lease; the worker that
+    took the job over posts too. No lock can stop a request already sent, so both land, but the run
+    that posted second deletes its message: one reply, whichever Slack accepts first."""
+    stalled, taker, job = posting
+    slack.hold("chat.postMessage")
+    try:
+        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+        second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
+    finally:
+        slack.release("chat.postMessage")
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
+    assert len(slack.calls("chat.postMessage")) == 2 and len(slack.calls("chat.delete")) == 1
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["text"] == "summary"
+
+
+async def held_at(slack: FakeSlack, method: str, count: int) -> None:
+    """Return once `count` calls of `method` wait at the fake Slack (polled: it runs in threads)."""
+    while slack.waiting(method) < count:
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.slow
+def test_a_live_message_left_by_a_killed_worker_is_removed(
+    bot: Harness, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """SIGKILL in the instant after Slack started the reply's stream, before its ts was recorded: no
+    later run can name that message, so the run that finishes the job removes it (it is ours, untagged,
+    in the job's thread): one reply, finished, not a second one left streaming."""
+    event = mention_event(ARTICLE_TEXT)
+    bot.send(event)
+    bot.wait_queued(1)
+    slack.hold("chat.startStream")
+    try:
+        with worker_process(bot, lease=2) as victim:
+            wait_for(lambda: slack.waiting("chat.startStream") > 0, timeout=30)
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(10)
+    finally:
+        slack.release("chat.startStream")  # Slack starts the stream its dead caller asked for
+    wait_for(lambda: len(slack.bot_replies(event["channel"], event["ts"])) == 1, timeout=10)
+    (orphan,) = slack.bot_replies(event["channel"], event["ts"])
+    assert slack.streaming(event["channel"], orphan["ts"])
+    bot.work(job_lease_seconds=2)
+    (reply,) = slack.bot_replies(event["channel"], event["ts"])
+    assert reply["ts"] != orphan["ts"] and reply.get("metadata")
+    assert not slack.streaming(event["channel"], reply["ts"])
 
 
 @pytest.mark.slow
