@@ -82,7 +82,8 @@ def attempts(job_id: str) -> str:
 
 
 def posted(job_id: str) -> str:
-    """Set once every part of the job's reply is in the thread."""
+    """Set once every part of the job's reply is in the thread: the ts of its first message ("1" when
+    not known)."""
     return _job_key(job_id, "posted")
 
 

@@ -28,6 +28,9 @@ WORKING, DONE, FAILED = "hourglass_flowing_sand", "white_check_mark", "x"  # rea
 RESHAPE_ACTION = "reshape_"  # + shorter | longer | bullets | translate
 FEEDBACK_ACTION = "feedback"
 SHARE_ACTION = "share_reply"
+# The message metadata event type on every finished message of ours: a reply's payload names its job
+# and part, a notice's its kind (`bot.slack.post`).
+METADATA_EVENT = "summarizer_reply"
 TRANSLATIONS = LANGUAGES  # the Translate menu: the languages most people read (also the Home's choices)
 
 

@@ -14,7 +14,6 @@ from bot.errors import RetryLater
 from bot.slack.failures import failure
 
 T = TypeVar("T")
-METADATA_EVENT = "summarizer_reply"  # message metadata event type; its payload names the job and part
 
 
 async def slack_call(method: str, call: Awaitable[T]) -> T:

@@ -40,8 +40,8 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import RELEASE_LUA
-from bot.slack.blocks import escape
-from bot.slack.calls import METADATA_EVENT, slack_call
+from bot.slack.blocks import METADATA_EVENT, escape
+from bot.slack.calls import slack_call
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -217,6 +217,10 @@ class LiveReply:
         """Claim the job's live message, start the stream (or, where Slack refuses streams, post the
         message to edit) and record its ts. Another run's claim turns live text off here."""
         job, key = self.job, keys.live(self.job.id)
+        if await self.redis.exists(keys.posted(job.id)):  # a run that took the job over has posted it
+            log.info("job %s: its reply is in the thread already; this run shows nothing", job.id)
+            self.mode = "off"
+            return
         claim = f"{CLAIM}{uuid.uuid4().hex}"
         if not await self.redis.set(key, claim, nx=True, px=self.claim_ms):
             log.info("job %s: another run of it is shown live; this one shows nothing", job.id)

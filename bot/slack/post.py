@@ -32,8 +32,8 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import held
-from bot.slack.blocks import SlackMessage
-from bot.slack.calls import METADATA_EVENT, slack_call
+from bot.slack.blocks import METADATA_EVENT, SlackMessage
+from bot.slack.calls import slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
 from bot.slack.live import LiveReply, started_ts
 from bot.slack.respond import PrivateReplies, Responder
@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
 # Refusals of a reply in the thread that a request with a response_url (a shortcut) answers privately.
 NOT_THERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
+# The job's "posted" marker holds the ts of the reply's first message, or this when it is not known.
+POSTED = "1"
 
 
 def _ts_key(ts: str) -> tuple[int, int]:
@@ -117,12 +121,15 @@ class SlackPoster:
             if not lock.mine:
                 raise PostInProgress(job.id)
             async with self.redis.pipeline(transaction=False) as pipe:  # one round trip
-                pipe.exists(done_key)
+                pipe.get(done_key)
                 pipe.exists(trying_key)
                 pipe.get(keys.live(job.id))
                 pipe.get(keys.live_starts(job.id))
                 done, trying, recorded, starts = await pipe.execute()
-            if done:
+            if done is not None:
+                if live_ts and as_text(done) not in (POSTED, live_ts):  # we showed it live after another
+                    log.info("job %s: its reply is in the thread already; removing our live copy", job.id)
+                    await self._delete_live(job, live_ts)  # run posted it: ours would be a second one
                 return
             live = live_ts or started_ts(as_text(recorded) if recorded is not None else None)
             if live is None and recorded is not None:  # another run is starting the live message now
@@ -130,8 +137,10 @@ class SlackPoster:
             if int(starts or 0) > (1 if live else 0):  # a run died between Slack's answer and the record
                 await self._remove_orphans(job, keep=live)
             already = set(await self._tagged_in_thread(job)) if trying else set()
+            first = POSTED  # the reply's first message, once known
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
+                    first = live
                     continue
                 if part in already:
                     continue
@@ -144,7 +153,8 @@ class SlackPoster:
                 ts = await self._post(job, message, part)
                 if trying or not await lock.confirm():  # another run may have posted this part meanwhile
                     await self._keep_earliest(job, part, ts)
-            await self.redis.set(done_key, "1", ex=KEY_TTL)
+                first = ts if part == 0 else first
+            await self.redis.set(done_key, first, ex=KEY_TTL)
 
     async def _keep_earliest(self, job: Job, part: int, ts: str) -> None:
         """Delete our post `ts` of `part` if the thread holds an earlier one of the same job and part.
@@ -211,11 +221,12 @@ class SlackPoster:
     async def _remove_orphans(self, job: Job, *, keep: str | None) -> None:
         """Delete the live messages that runs of this job left behind: a run killed between Slack starting
         its stream and the ts being recorded leaves a message no later run can name, which would stay
-        unfinished beside the reply. Every finished message of ours carries its job's tag, so the orphans
-        are among our untagged messages in the thread after the job's message; `keep` (the recorded live
-        message) stays. Another job's message still being written in the same thread may be among them:
-        it is deleted too, and its own finished reply is then posted as a new message, so nothing is lost.
-        Found only when the job's count of stream starts says so (`keys.live_starts`): a rare path."""
+        unfinished beside the reply. Every finished message of ours carries our tag (a reply's names its
+        job and part; the web process's notices carry it too), so the orphans are among our untagged
+        messages in the thread after the job's message; `keep` (the recorded live message) stays.
+        Another job's message still being written in the same thread may be among them: it is deleted
+        too, and its own finished reply is then posted as a new message, so nothing is lost. Looked for
+        only when the job's count of stream starts says so (`keys.live_starts`): a rare path."""
         if not job.thread_ts:
             return
         try:
@@ -229,16 +240,20 @@ class SlackPoster:
             for message in messages
             if message.get("bot_id")
             and message.get("bot_id") == me.get("bot_id")
-            and not _tag(message)
+            and _tag(message) is None
             and _ts_key(str(message.get("ts") or "")) > _ts_key(job.message_ts)
             and message.get("ts") != keep
         ]
         for ts in orphans:
             log.warning("job %s: deleting live message %s that a killed run left behind", job.id, ts)
-            with contextlib.suppress(SlackRefused):
-                await slack_call("chat.stopStream", self.client.chat_stopStream(channel=job.channel, ts=ts))
-            with contextlib.suppress(SlackRefused):
-                await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
+            await self._delete_live(job, ts)
+
+    async def _delete_live(self, job: Job, ts: str) -> None:
+        """Stop the live message `ts` if it still streams, and delete it (gone already: fine)."""
+        with contextlib.suppress(SlackRefused):
+            await slack_call("chat.stopStream", self.client.chat_stopStream(channel=job.channel, ts=ts))
+        with contextlib.suppress(SlackRefused):
+            await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
 
     async def _tagged_in_thread(self, job: Job) -> dict[int, list[str]]:
         """Each part of this job already in the thread (or, for a message of its own, in the channel

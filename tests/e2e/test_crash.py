@@ -157,6 +157,29 @@ async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
     assert reply["text"] == "summary"
 
 
+async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """Two runs of one job at once: one posts the reply without seeing the other's live message (it
+    read Redis just before that message was recorded). The late run's live message would be a second
+    reply: its run removes it. A run that starts after the reply is posted shows nothing live."""
+    late, first, job = posting
+    shown = LiveReply(late.client, late.redis, job, claim_ms=2000)
+    await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+    await shown.settled()
+    assert shown.ts is not None and shown.mode == "streaming"
+    for key in (keys.live(job.id), keys.live_starts(job.id)):  # what the posting run read: none started
+        await first.redis.delete(key)
+    await first.post_once(job, [MESSAGE])
+    await late.post_once(job, [MESSAGE], live_ts=shown.ts)
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["ts"] != shown.ts and reply["text"] == "summary"
+    again = LiveReply(late.client, late.redis, job)
+    await again.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+    await again.settled()
+    assert again.mode == "off" and len(slack.calls("chat.startStream")) == 1
+
+
 async def held_at(slack: FakeSlack, method: str, count: int) -> None:
     """Return once `count` calls of `method` wait at the fake Slack (polled: it runs in threads)."""
     while slack.waiting(method) < count:
