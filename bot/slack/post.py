@@ -155,6 +155,8 @@ class SlackPoster:
                     await self._keep_earliest(job, part, ts)
                 first = ts if part == 0 else first
             await self.redis.set(done_key, first, ex=KEY_TTL)
+            if first != live:  # posted anew: another run may have started showing it live meanwhile
+                await self._remove_stray(job, first)
 
     async def _keep_earliest(self, job: Job, part: int, ts: str) -> None:
         """Delete our post `ts` of `part` if the thread holds an earlier one of the same job and part.
@@ -247,6 +249,16 @@ class SlackPoster:
         for ts in orphans:
             log.warning("job %s: deleting live message %s that a killed run left behind", job.id, ts)
             await self._delete_live(job, ts)
+
+    async def _remove_stray(self, job: Job, reply: str) -> None:
+        """Delete the live message another run recorded while this one posted the reply as `reply`: that
+        run read no reply yet, and if it dies before it posts (where it would find ours and delete its
+        own copy), its message would stay beside ours."""
+        recorded = await self.redis.get(keys.live(job.id))
+        stray = started_ts(as_text(recorded) if recorded is not None else None)
+        if stray is not None and stray != reply:
+            log.info("job %s: another run showed the reply live meanwhile; removing that copy", job.id)
+            await self._delete_live(job, stray)
 
     async def _delete_live(self, job: Job, ts: str) -> None:
         """Stop the live message `ts` if it still streams, and delete it (gone already: fine)."""

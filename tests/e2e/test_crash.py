@@ -180,6 +180,27 @@ async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
     assert again.mode == "off" and len(slack.calls("chat.startStream")) == 1
 
 
+async def test_a_live_message_started_while_another_run_posts_is_removed(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """A run posts the reply while no live message is recorded; before Slack accepts the post, another
+    run of the job starts showing it live, and dies. The posting run removes that live copy: one reply."""
+    poster, other, job = posting
+    slack.hold("chat.postMessage")
+    try:
+        posted = asyncio.create_task(poster.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+        shown = LiveReply(other.client, other.redis, job, claim_ms=2000)
+        await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+        await shown.settled()
+        assert shown.ts is not None  # recorded; its run dies here, before it would post
+    finally:
+        slack.release("chat.postMessage")
+    await asyncio.wait_for(posted, timeout=20)
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["ts"] != shown.ts and reply["text"] == "summary"
+
+
 async def held_at(slack: FakeSlack, method: str, count: int) -> None:
     """Return once `count` calls of `method` wait at the fake Slack (polled: it runs in threads)."""
     while slack.waiting(method) < count:
