@@ -152,22 +152,26 @@ def sniff_declared_charset(data: bytes) -> str | None:
 
 
 def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> Extracted:
-    """Main content of a page with its title, site name, author and date (ISO `YYYY-MM-DD`)."""
-    page = decode_html(data, content_type=content_type)
+    """Main content of a page with its title, site name, author and date (ISO `YYYY-MM-DD`); the text
+    does not open with a headline that repeats the title."""
+    found = _main_content(decode_html(data, content_type=content_type), url=url)
+    return replace(found, text=without_headline(found.text, found.title))
+
+
+def _main_content(page: str, *, url: str | None) -> Extracted:
     # A page that declares itself a discussion (schema.org) is made of its replies: keep them.
     replies = bool(_DISCUSSION.search(page))
     tree = _parsed(page)
     found = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
     if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
-        # A page that says it is an article, and reads like one: no second pass needed.
-        return _without_headline(found)
+        return found  # a page that says it is an article, and reads like one: no second pass needed
     balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
         if balanced is None:
-            return _without_headline(found)
+            return found
         if _is_fragment_of(found.text, balanced.text):
-            return _without_headline(replace(found, text=balanced.text))
-        return _without_headline(replace(found, text=_filled(found.text, balanced.text)))
+            return replace(found, text=balanced.text)
+        return replace(found, text=_filled(found.text, balanced.text))
     plain_title, plain_text = _plain_pass(page)
     wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
@@ -191,7 +195,7 @@ def extract_html(data: bytes, *, content_type: str | None, url: str | None) -> E
             title=plain_title or (wider.title if wider else None),
             url=wider.url if wider else None,
         )
-    return _without_headline(found)
+    return found
 
 
 def without_headline(text: str, title: str | None) -> str:
@@ -209,10 +213,6 @@ def without_headline(text: str, title: str | None) -> str:
             break
         paragraphs.pop(0)
     return "\n\n".join(paragraphs)
-
-
-def _without_headline(found: Extracted) -> Extracted:
-    return replace(found, text=without_headline(found.text, found.title))
 
 
 def _words(text: str) -> list[str]:

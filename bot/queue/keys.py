@@ -81,6 +81,9 @@ def attempts(job_id: str) -> str:
     return _job_key(job_id, "attempts")
 
 
+POSTED = "1"  # the `posted` marker when the ts of the reply's first message is not known
+
+
 def posted(job_id: str) -> str:
     """Set once every part of the job's reply is in the thread: the ts of its first message ("1" when
     not known)."""

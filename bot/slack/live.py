@@ -83,6 +83,23 @@ def started_ts(value: str | None) -> str | None:
     return None if value is None or value.startswith(CLAIM) else value
 
 
+async def remove_live_message(
+    client: AsyncWebClient,
+    channel: str,
+    ts: str,
+    *,
+    streaming: bool = True,
+    quiet: tuple[type[Exception], ...] = (SlackRefused,),
+) -> None:
+    """Stop the live message `ts` (if `streaming`) and delete it. Each call's `quiet` failures are
+    ignored (a refusal: stopped or gone already); the delete is tried whatever the stop said."""
+    with contextlib.suppress(*quiet):
+        if streaming:
+            await slack_call("chat.stopStream", client.chat_stopStream(channel=channel, ts=ts))
+    with contextlib.suppress(*quiet):
+        await slack_call("chat.delete", client.chat_delete(channel=channel, ts=ts))
+
+
 _UNFINISHED: set[asyncio.Task[None]] = set()  # updates in the background (the loop keeps tasks weakly)
 
 
@@ -217,12 +234,18 @@ class LiveReply:
         """Claim the job's live message, start the stream (or, where Slack refuses streams, post the
         message to edit) and record its ts. Another run's claim turns live text off here."""
         job, key = self.job, keys.live(self.job.id)
-        if await self.redis.exists(keys.posted(job.id)):  # a run that took the job over has posted it
+        claim = f"{CLAIM}{uuid.uuid4().hex}"
+        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip
+            pipe.exists(keys.posted(job.id))
+            pipe.set(key, claim, nx=True, px=self.claim_ms)
+            posted, claimed = await pipe.execute()
+        if posted:  # a run that took the job over has posted it
+            if claimed:
+                await self.redis.eval(RELEASE_LUA, 1, key, claim)
             log.info("job %s: its reply is in the thread already; this run shows nothing", job.id)
             self.mode = "off"
             return
-        claim = f"{CLAIM}{uuid.uuid4().hex}"
-        if not await self.redis.set(key, claim, nx=True, px=self.claim_ms):
+        if not claimed:
             log.info("job %s: another run of it is shown live; this one shows nothing", job.id)
             self.mode = "off"
             return
@@ -279,13 +302,13 @@ class LiveReply:
         """Remove a live message whose ts could not be recorded: a re-run could not find it to complete
         it, and the finished reply would be a second message."""
         log.info("job %s: could not record the live message; withdrawing it", self.job.id)
-        with contextlib.suppress(SlackRefused, RetryLater):
-            if self.mode == "streaming":
-                await slack_call(
-                    "chat.stopStream", self.client.chat_stopStream(channel=self.job.channel, ts=ts)
-                )
-        with contextlib.suppress(SlackRefused, RetryLater):
-            await slack_call("chat.delete", self.client.chat_delete(channel=self.job.channel, ts=ts))
+        await remove_live_message(
+            self.client,
+            self.job.channel,
+            ts,
+            streaming=self.mode == "streaming",
+            quiet=(SlackRefused, RetryLater),
+        )
 
     def _append(self, chunk: str, *, extra: list[dict[str, str]] | None = None) -> Any:
         chunks = [*([{"type": "markdown_text", "text": chunk}] if chunk else []), *(extra or [])]

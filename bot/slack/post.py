@@ -35,7 +35,7 @@ from bot.queue.lock import held
 from bot.slack.blocks import METADATA_EVENT, SlackMessage
 from bot.slack.calls import slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
-from bot.slack.live import LiveReply, started_ts
+from bot.slack.live import LiveReply, remove_live_message, started_ts
 from bot.slack.respond import PrivateReplies, Responder
 from bot.text import as_text
 
@@ -44,10 +44,6 @@ log = logging.getLogger(__name__)
 GONE_FILE = "That file is gone: it was deleted, or is no longer shared where I can see it."
 # Refusals of a reply in the thread that a request with a response_url (a shortcut) answers privately.
 NOT_THERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
-
-
-# The job's "posted" marker holds the ts of the reply's first message, or this when it is not known.
-POSTED = "1"
 
 
 def _ts_key(ts: str) -> tuple[int, int]:
@@ -127,9 +123,10 @@ class SlackPoster:
                 pipe.get(keys.live_starts(job.id))
                 done, trying, recorded, starts = await pipe.execute()
             if done is not None:
-                if live_ts and as_text(done) not in (POSTED, live_ts):  # we showed it live after another
+                # We showed it live after another run posted it: ours would be a second message.
+                if live_ts and as_text(done) not in (keys.POSTED, live_ts):
                     log.info("job %s: its reply is in the thread already; removing our live copy", job.id)
-                    await self._delete_live(job, live_ts)  # run posted it: ours would be a second one
+                    await remove_live_message(self.client, job.channel, live_ts)
                 return
             live = live_ts or started_ts(as_text(recorded) if recorded is not None else None)
             if live is None and recorded is not None:  # another run is starting the live message now
@@ -137,7 +134,7 @@ class SlackPoster:
             if int(starts or 0) > (1 if live else 0):  # a run died between Slack's answer and the record
                 await self._remove_orphans(job, keep=live)
             already = set(await self._tagged_in_thread(job)) if trying else set()
-            first = POSTED  # the reply's first message, once known
+            first = keys.POSTED  # the reply's first message, once known
             for part, message in enumerate(messages):
                 if part == 0 and live and await self._complete(job, live, message):
                     first = live
@@ -248,7 +245,7 @@ class SlackPoster:
         ]
         for ts in orphans:
             log.warning("job %s: deleting live message %s that a killed run left behind", job.id, ts)
-            await self._delete_live(job, ts)
+            await remove_live_message(self.client, job.channel, ts)
 
     async def _remove_stray(self, job: Job, reply: str) -> None:
         """Delete the live message another run recorded while this one posted the reply as `reply`: that
@@ -258,14 +255,7 @@ class SlackPoster:
         stray = started_ts(as_text(recorded) if recorded is not None else None)
         if stray is not None and stray != reply:
             log.info("job %s: another run showed the reply live meanwhile; removing that copy", job.id)
-            await self._delete_live(job, stray)
-
-    async def _delete_live(self, job: Job, ts: str) -> None:
-        """Stop the live message `ts` if it still streams, and delete it (gone already: fine)."""
-        with contextlib.suppress(SlackRefused):
-            await slack_call("chat.stopStream", self.client.chat_stopStream(channel=job.channel, ts=ts))
-        with contextlib.suppress(SlackRefused):
-            await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
+            await remove_live_message(self.client, job.channel, stray)
 
     async def _tagged_in_thread(self, job: Job) -> dict[int, list[str]]:
         """Each part of this job already in the thread (or, for a message of its own, in the channel

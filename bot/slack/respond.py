@@ -98,7 +98,7 @@ class PrivateReplies:
                 )
                 await self.redis.sadd(sent, str(part))
                 await self.redis.expire(sent, KEY_TTL)
-            await self.redis.set(done, "1", ex=KEY_TTL)
+            await self.redis.set(done, keys.POSTED, ex=KEY_TTL)
 
     async def clear_note(self, job: Job) -> None:
         """Remove the request's "working" note once the reply went in the thread (cosmetic: never raises)."""
