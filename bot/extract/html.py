@@ -235,15 +235,29 @@ def _substantial(candidate: Extracted, wider: Extracted | None) -> bool:
 def _filled(precise: str, balanced: str) -> str:
     """The precise text with the prose paragraphs that the balanced text has between two of its
     paragraphs, or just before the first: a lead paragraph written outside any `<p>`, which the precise
-    pass skips. Unchanged unless every precise paragraph is in the balanced text, in the same order."""
+    pass skips; a precise paragraph the balanced text runs on with prose is taken in its longer form.
+    Unchanged unless every precise paragraph is in the balanced text, in the same order."""
     mine, theirs = precise.split("\n\n"), balanced.split("\n\n")
-    where = {paragraph: index for index, paragraph in enumerate(theirs)}
-    places = [where.get(paragraph, -1) for paragraph in mine]
+    places = _places(mine, theirs)
     if -1 in places or places != sorted(places):
         return precise
     start = places[0] - 1 if places[0] > 0 and _plain_prose(theirs[places[0] - 1]) else places[0]
-    kept = set(mine)
+    kept = {theirs[place] for place in places}
     return "\n\n".join(p for p in theirs[start : places[-1] + 1] if p in kept or _plain_prose(p))
+
+
+def _places(mine: list[str], theirs: list[str]) -> list[int]:
+    """Where each of `mine` is in `theirs` (-1 if nowhere): the same paragraph, or one that starts with
+    it and runs on with prose the precise pass cut off (an intro line with the loose lead after it)."""
+    where = {paragraph: index for index, paragraph in enumerate(theirs)}
+    return [where[paragraph] if paragraph in where else _run_on(paragraph, theirs) for paragraph in mine]
+
+
+def _run_on(paragraph: str, theirs: list[str]) -> int:
+    for index, candidate in enumerate(theirs):
+        if candidate.startswith(paragraph + " ") and _plain_prose(candidate[len(paragraph) :].strip()):
+            return index
+    return -1
 
 
 def _plain_prose(paragraph: str) -> bool:

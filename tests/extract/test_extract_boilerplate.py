@@ -429,3 +429,19 @@ def test_page_declaring_a_discussion_keeps_its_replies(declared: bool) -> None:
     document = extract(html_page(body, head=head).encode(), content_type="text/html")
     assert PROSE[2] in document.text
     assert (answer in document.text) is declared
+
+
+def test_lead_run_on_after_the_intro_is_kept() -> None:
+    """A lead written as loose text after a short intro `<span>` and a widget: the balanced pass reads
+    intro and lead as one paragraph, the precise pass only the intro. The lead is taken back."""
+    intro = "Saturday 12 January: the plan was years in the making, but not any more..."
+    rest = "<br/><br/>".join(TRAM_PROSE[1:])
+    page = (
+        "<html><head><title>Tram plan</title></head><body><div class='pod'><h1>Tram plan</h1>"
+        f"<span class='intro'>{intro}</span><br/><div class='ruler'></div><span class='body'>"
+        f"<div class='box'><script>var x = 1;</script></div> {LEAD}<br/><br/>{rest}"
+        "</span></div></body></html>"
+    )
+    document = extract(page.encode(), content_type="text/html")
+    assert document.text.startswith(f"{intro} {LEAD}")
+    assert document.text.endswith(TRAM_PROSE[-1])
