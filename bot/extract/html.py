@@ -3,7 +3,8 @@
 The page is parsed once, and teaser lists of other stories are removed from it (`cards`) before
 trafilatura reads it. trafilatura runs tuned for precision and at its default balance; the precise
 text wins unless it is a fragment of the balanced one (a forum thread, a product page), and takes
-from the balanced one the prose paragraphs it skipped between its own or just before them. Either is
+from the balanced one the prose paragraphs it skipped between its own or just before them, and the
+subheadings above them. Either is
 pruned of the boilerplate trafilatura lets through by `html_rules`, and loses an opening headline that
 repeats the title (`without_headline`). Pure: takes the page's bytes (and the URL only as a hint for
 metadata), never fetches anything.
@@ -12,7 +13,7 @@ metadata), never fetches anything.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -162,18 +163,21 @@ def _main_content(page: str, *, url: str | None) -> Extracted:
     # A page that declares itself a discussion (schema.org) is made of its replies: keep them.
     replies = bool(_DISCUSSION.search(page))
     tree = _parsed(page)
-    found = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
+    precise = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
+    found = precise.found if precise else None
     if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
         return found  # a page that says it is an article, and reads like one: no second pass needed
-    balanced = _trafilatura(tree, url=url, metadata=False, replies=replies)  # same metadata: read it once
+    balanced_pass = _trafilatura(tree, url=url, metadata=False, replies=replies)  # metadata: read once
+    balanced = balanced_pass.found if balanced_pass else None
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
-        if balanced is None:
+        if balanced_pass is None or balanced is None:
             return found
         if _is_fragment_of(found.text, balanced.text):
             return replace(found, text=balanced.text)
-        return replace(found, text=_filled(found.text, balanced.text))
+        return replace(found, text=_filled(found.text, balanced.text, balanced_pass.headings))
     plain_title, plain_text = _plain_pass(page)
-    wider = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
+    wider_pass = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
+    wider = wider_pass.found if wider_pass else None
     # Tuned for recall, trafilatura will return a footer when there is nothing else: take its text only
     # if it is page content, i.e. survives the plain pass that drops header, nav, footer and aside.
     for candidate in (balanced, wider):
@@ -232,18 +236,26 @@ def _substantial(candidate: Extracted, wider: Extracted | None) -> bool:
     return candidate is not wider and page_words(candidate.text) >= _SUBSTANTIAL_WORDS
 
 
-def _filled(precise: str, balanced: str) -> str:
+def _filled(precise: str, balanced: str, headings: frozenset[str]) -> str:
     """The precise text with the prose paragraphs that the balanced text has between two of its
     paragraphs, or just before the first: a lead paragraph written outside any `<p>`, which the precise
-    pass skips; a precise paragraph the balanced text runs on with prose is taken in its longer form.
-    Unchanged unless every precise paragraph is in the balanced text, in the same order."""
+    pass skips; and the balanced text's `headings` that stand right above a paragraph kept (subheadings
+    that are links, which the precise pass drops). A precise paragraph that the balanced text runs on
+    with prose is taken in its longer form. Unchanged unless every precise paragraph is in the balanced
+    text, in the same order."""
     mine, theirs = precise.split("\n\n"), balanced.split("\n\n")
     places = _places(mine, theirs)
     if -1 in places or places != sorted(places):
         return precise
     start = places[0] - 1 if places[0] > 0 and _plain_prose(theirs[places[0] - 1]) else places[0]
     kept = {theirs[place] for place in places}
-    return "\n\n".join(p for p in theirs[start : places[-1] + 1] if p in kept or _plain_prose(p))
+    span = theirs[start : places[-1] + 1]
+    wanted = [paragraph in kept or _plain_prose(paragraph) for paragraph in span]
+    return "\n\n".join(
+        paragraph
+        for index, paragraph in enumerate(span)
+        if wanted[index] or (paragraph in headings and index + 1 < len(span) and wanted[index + 1])
+    )
 
 
 def _places(mine: list[str], theirs: list[str]) -> list[int]:
@@ -307,6 +319,14 @@ def _parsed(page: str) -> HtmlElement | str:
     return tree
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """One trafilatura pass: what it found, and the text of each heading it kept."""
+
+    found: Extracted
+    headings: frozenset[str]
+
+
 def _trafilatura(
     page: HtmlElement | str,
     *,
@@ -315,7 +335,7 @@ def _trafilatura(
     favor_recall: bool = False,
     metadata: bool = True,
     replies: bool = False,
-) -> Extracted | None:
+) -> _Pass | None:
     result = trafilatura.bare_extraction(
         page,
         url=url,
@@ -333,7 +353,8 @@ def _trafilatura(
         result.body.extend(list(result.commentsbody))  # trafilatura sets the replies apart: they are content
     prune(result.body, replies=replies)
     mend_split_links(result.body)
-    return Extracted(
+    headings = frozenset(normalize_text(_one_line(head)) for head in result.body.iter("head"))
+    found = Extracted(
         text=_render(result.body),
         title=_clean(result.title),
         site_name=_clean(result.sitename),
@@ -341,6 +362,7 @@ def _trafilatura(
         date=_clean(result.date),
         url=canonical_url(result.url, url),
     )
+    return _Pass(found, headings)
 
 
 def _render(body: etree._Element) -> str:

@@ -445,3 +445,17 @@ def test_lead_run_on_after_the_intro_is_kept() -> None:
     document = extract(page.encode(), content_type="text/html")
     assert document.text.startswith(f"{intro} {LEAD}")
     assert document.text.endswith(TRAM_PROSE[-1])
+
+
+def test_subheadings_that_are_links_are_kept() -> None:
+    """A list article's subheadings are links to what each part is about; the precise pass drops them
+    for their links, and they come back from the balanced pass, each above its paragraph."""
+    names = [f"The {word} line" for word in ("north", "south", "east")]
+    sections = "".join(
+        f"<h3><a href='/lines/{index}'>{name}</a></h3><p>{TRAM_PROSE[index]}</p>"
+        for index, name in enumerate(names)
+    )
+    page = html_page(f"<p>{TRAM_PROSE[3]}</p>{sections}<p>{TRAM_PROSE[4]}</p>")
+    document = extract(page.encode(), content_type="text/html")
+    for index, name in enumerate(names):
+        assert f"{name}\n\n{TRAM_PROSE[index]}" in document.text
