@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -131,13 +132,33 @@ def signed_post(
             return exc.code, exc.read()
 
 
+class ListenerPool(ThreadPoolExecutor):
+    """Bolt's listener pool, keeping what it was given so a test can wait until every listener ran."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="listener")
+        self._futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+    def idle(self) -> bool:
+        """Whether every listener submitted so far has finished."""
+        return all(future.done() for future in list(self._futures))
+
+
 class WebProcess:
     """`summarizer web` in a thread: create_app + the WSGI front door served by waitress on a free port."""
 
     def __init__(self, settings: Settings) -> None:
         self.redis = RedisTarget(url=settings.redis_url or "", socket_path=None).sync_client()  # or a cluster
         queue = SyncQueue(self.redis)
-        self.app = create_app(settings, client=make_web_client(settings), queue=queue)
+        self.listeners = ListenerPool()
+        self.app = create_app(
+            settings, client=make_web_client(settings), queue=queue, listener_executor=self.listeners
+        )
         self.server = waitress.create_server(
             wsgi_app(self.app, signing_secret=settings.slack_signing_secret or "", healthy=queue.ping),
             host="127.0.0.1",
@@ -159,6 +180,7 @@ class WebProcess:
         self.server.trigger.pull_trigger(stop)
         self.thread.join(5)
         self.server.task_dispatcher.shutdown()
+        self.listeners.shutdown(wait=True)
         self.redis.close()
 
 
@@ -330,6 +352,11 @@ class Harness:
             status, _ = self.post(envelope, retry_num=attempt or None)
             assert status == 200, status
         return envelope
+
+    def settle(self, *, timeout: float = 5.0) -> None:
+        """Wait until the listeners of every request sent so far have run (Bolt runs them after the
+        ack, so a request's effects, or their absence, are only final then)."""
+        wait_for(self.web.listeners.idle, timeout=timeout)
 
     def queued(self) -> int:
         """How many job keys exist (each enqueued job has one, whatever its state)."""

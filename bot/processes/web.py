@@ -31,6 +31,8 @@ from bot.slack.installs import Installs, oauth_enabled, oauth_options, open_inst
 from handlers import HandlerDeps, register_all
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,15 @@ def make_web_client(settings: Settings) -> WebClient:
 
 
 def create_app(
-    settings: Settings, *, client: WebClient, queue: SyncQueue, installs: Installs | None = None
+    settings: Settings,
+    *,
+    client: WebClient,
+    queue: SyncQueue,
+    installs: Installs | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
     """A Bolt app whose listeners turn events into queued jobs. Calls `auth.test` once (Bolt does).
+    Listeners run after the ack on `listener_executor` (Bolt's own thread pool when None).
 
     With OAuth installs on (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), it also serves `/slack/install`
     and `/slack/oauth_redirect` and authorizes each request from the installation store (`installs`,
@@ -66,6 +74,7 @@ def create_app(
         client=client,
         signing_secret=settings.slack_signing_secret,
         ignoring_self_events_enabled=True,
+        listener_executor=listener_executor,
         **oauth,
     )
     limiter = RateLimiter(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -41,7 +40,7 @@ def test_user_rate_limit_answers_politely_once(limited: Harness, slack: FakeSlac
         reply[0]["metadata"]["event_type"] == METADATA_EVENT
     )  # tagged: never taken for a left-behind stream
     limited.send(events[3])
-    time.sleep(0.5)
+    limited.settle()
     assert slack.bot_replies(events[3]["channel"], events[3]["ts"]) == []
     assert limited.queued() == 2
     other = message_event(f"<{url}?n=other>", user="U0CALM")
@@ -54,7 +53,7 @@ def test_links_are_auto_summarized_only_in_allowed_channels(limited: Harness, we
     """A link in a channel off the allow-list is ignored unless the bot is mentioned."""
     url = web.add("/story", article_html())
     limited.send(message_event(f"<{url}>", channel="C0RANDOM"))
-    time.sleep(0.5)
+    limited.settle()
     assert limited.queued() == 0
     limited.send(message_event(f"<{url}>", channel="C0NEWS"))
     limited.wait_queued(1)
