@@ -46,14 +46,18 @@ def test_web_answers_and_tells_the_user_while_redis_is_down(
 
 
 def test_worker_reconnects_and_queued_jobs_survive_a_redis_crash(
-    outage_bot: Harness, slack: FakeSlack, web: FakeWeb, own_redis: RedisServer
+    outage_bot: Harness,
+    slack: FakeSlack,
+    web: FakeWeb,
+    own_redis: RedisServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A job queued before Redis crashed is still done after it restarts, by a worker that never restarted."""
     url = web.add("/story", article_html())
     worker = BackgroundWorker(replace(outage_bot.settings, job_lease_seconds=2))
     try:
         own_redis.crash()
-        time.sleep(1.5)  # the worker notices and backs off
+        wait_for(lambda: "Redis unavailable" in caplog.text, timeout=10)  # the worker backs off
         own_redis.start(appendonly=True)
         queued = message_event(f"<{url}>")
         outage_bot.send(queued)

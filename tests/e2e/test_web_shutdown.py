@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
@@ -16,6 +15,11 @@ from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import BOT_TOKEN, ROOT, SIGNING_SECRET, envelope, message_event, signed_post, wait_for
 from tests.redis_server import RedisServer, free_port
+
+
+def blocked_writer(client: redis.Redis) -> bool:
+    """Whether a client of this Redis is blocked (a write held by CLIENT PAUSE)."""
+    return any("b" in str(entry.get("flags", "")) for entry in client.client_list())
 
 
 def healthy(url: str) -> bool:
@@ -57,7 +61,7 @@ def test_sigterm_waits_for_acknowledged_events_to_be_queued(
         client.execute_command("CLIENT", "PAUSE", "2500", "WRITE")  # type: ignore[no-untyped-call]
         status, _ = signed_post(url + "/slack/events", envelope(event))
         assert status == 200  # acknowledged while the enqueue is stuck behind the paused writes
-        time.sleep(0.3)
+        wait_for(lambda: blocked_writer(client))  # the listener's enqueue waits behind the pause
         web.send_signal(signal.SIGTERM)
         assert web.wait(30) == 0
         assert sum(1 for _ in client.scan_iter("summarizer:job:*")) == 1
