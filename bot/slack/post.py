@@ -163,7 +163,8 @@ class SlackPoster:
         no lock can stop a request already on its way. So each run that may have overlapped another (it
         lost the lock while posting, or it found that an earlier run had started posting) looks after
         posting: the earliest message of each part stays, a later one is deleted by the run that posted
-        it. The later poster always sees the earlier message, which Slack had accepted before its own."""
+        it. The later poster always sees the earlier message, which Slack had accepted before its own.
+        If Slack refuses the delete, the second copy stays and the job still counts as done."""
         posted = (await self._tagged_in_thread(job)).get(part, [])
         if not any(_ts_key(other) < _ts_key(ts) for other in posted):
             return
@@ -172,9 +173,9 @@ class SlackPoster:
         )
         try:
             await slack_call("chat.delete", self.client.chat_delete(channel=job.channel, ts=ts))
-        except SlackRefused as exc:
+        except SlackRefused as exc:  # the reply is posted: a second copy is better than a failed job
             if exc.error != "message_not_found":
-                raise
+                log.warning("job %s: could not delete a later post of part %d: %s", job.id, part, exc.error)
 
     async def _complete(self, job: Job, ts: str, message: SlackMessage) -> bool:
         """Finish the live message `ts` as `message` (stop its stream if it still runs, then update it).

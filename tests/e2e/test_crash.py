@@ -157,6 +157,28 @@ async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
     assert reply["text"] == "summary"
 
 
+async def test_a_refused_delete_of_the_later_post_still_finishes_both_runs(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """As above, but Slack refuses to delete the later post: it stays, and neither run fails the job
+    (the reply is in the thread; a second copy is better than a ❌)."""
+    stalled, taker, job = posting
+    slack.fail_next("chat.delete", status=200, error="cant_delete_message")
+    slack.hold("chat.postMessage")
+    try:
+        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+        await stalled.redis.delete(keys.post_lock(job.id))
+        second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
+    finally:
+        slack.release("chat.postMessage")
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
+    assert len(slack.calls("chat.delete")) == 1
+    assert [reply["text"] for reply in slack.bot_replies("C1", job.thread_ts)] == ["summary", "summary"]
+    assert await stalled.redis.exists(keys.posted(job.id))  # done: a re-run posts nothing again
+
+
 async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
     posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
 ) -> None:
