@@ -321,5 +321,10 @@ class LiveReply:
             text=text,
             unfurl_links=False,
             unfurl_media=False,
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": self.job.id, "part": 0}},
+            # "live": not finished yet (the poster's update replaces the tag), so a copy that a killed run
+            # left behind is told apart from a finished reply, as an untagged stream is.
+            metadata={
+                "event_type": METADATA_EVENT,
+                "event_payload": {"job_id": self.job.id, "part": 0, "live": True},
+            },
         )

@@ -52,10 +52,12 @@ def _ts_key(ts: str) -> tuple[int, int]:
     return (int(seconds or 0), int(sequence or 0))
 
 
-def _tag(message: dict[str, Any]) -> dict[str, Any] | None:
-    """The payload of our reply tag on `message` (job id and part), or None for an untagged message."""
+def _finished(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload of our tag on a finished message (job id and part); None for a message still being
+    written: untagged (a stream), or tagged "live" (a post being edited where Slack refuses streams)."""
     meta: dict[str, Any] = message.get("metadata") or {}
-    return (meta.get("event_payload") or {}) if meta.get("event_type") == METADATA_EVENT else None
+    payload: dict[str, Any] = meta.get("event_payload") or {}
+    return payload if meta.get("event_type") == METADATA_EVENT and not payload.get("live") else None
 
 
 class SlackPoster:
@@ -222,8 +224,9 @@ class SlackPoster:
         """Delete the live messages that runs of this job left behind: a run killed between Slack starting
         its stream and the ts being recorded leaves a message no later run can name, which would stay
         unfinished beside the reply. Every finished message of ours carries our tag (a reply's names its
-        job and part; the web process's notices carry it too), so the orphans are among our untagged
-        messages in the thread after the job's message; `keep` (the recorded live message) stays.
+        job and part; the web process's notices carry it too), so the orphans are among our messages in
+        the thread after the job's message that are untagged or tagged "live" (`_finished`); `keep` (the
+        recorded live message) stays.
         Another job's message still being written in the same thread may be among them: it is deleted
         too, and its own finished reply is then posted as a new message, so nothing is lost. Looked for
         only when the job's count of stream starts says so (`keys.live_starts`): a rare path."""
@@ -240,7 +243,7 @@ class SlackPoster:
             for message in messages
             if message.get("bot_id")
             and message.get("bot_id") == me.get("bot_id")
-            and _tag(message) is None
+            and _finished(message) is None
             and _ts_key(str(message.get("ts") or "")) > _ts_key(job.message_ts)
             and message.get("ts") != keep
         ]
@@ -263,7 +266,7 @@ class SlackPoster:
         since the job's time) with the ts of every message that holds it, found by our metadata tag."""
         parts: dict[int, list[str]] = {}
         for message in await self._thread_messages(job):
-            payload = _tag(message)
+            payload = _finished(message)
             if payload is not None and payload.get("job_id") == job.id:
                 parts.setdefault(int(payload.get("part", 0)), []).append(str(message.get("ts") or ""))
         return parts

@@ -202,6 +202,25 @@ async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
     assert again.mode == "off" and len(slack.calls("chat.startStream")) == 1
 
 
+async def test_an_edited_live_post_left_by_a_killed_run_is_removed(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """Where Slack refuses streams the live reply is a post that is edited. A run killed after Slack took
+    that post, before its ts was recorded, leaves it unfinished: the run that finishes the job removes it
+    (tagged "live", never taken for a finished part), and its reply is the one message."""
+    dead, poster, job = posting
+    slack.fail_next("chat.startStream", status=200, error="not_allowed")
+    shown = LiveReply(dead.client, dead.redis, job, claim_ms=2000)
+    await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+    await shown.settled()
+    assert shown.ts is not None and shown.mode == "editing"
+    await dead.redis.delete(keys.live(job.id))  # what a kill before the record leaves: a start, no ts
+    await dead.redis.set(keys.posting(job.id), "1")  # and it may have been posting: parts are looked up
+    await poster.post_once(job, [MESSAGE])
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["ts"] != shown.ts and reply["text"] == "summary"
+
+
 async def test_a_live_message_started_while_another_run_posts_is_removed(
     posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
 ) -> None:
