@@ -40,13 +40,6 @@ _WITHIN_SHARE = 0.8
 _FRAGMENT_SHARE = 0.7
 _MUCH_MORE = 50
 _SUBSTANTIAL_WORDS = 250
-# A dated news or blog article says so (schema.org type, article:published_time); a bare "Article" or
-# og:type article is many sites' default for every page, listings included.
-_ARTICLE = re.compile(
-    r"""["']@type["']\s*:\s*\[?\s*["'](?:https?://schema\.org/)?(?:(?:Reportage|Analysis|Opinion)?NewsArticle|BlogPosting)["']"""
-    r"""|<meta[^>]+["']article:published_time["']""",
-    re.IGNORECASE,
-)
 _DISCUSSION = re.compile(
     r"""["']@type["']\s*:\s*\[?\s*["'](?:https?://schema\.org/)?(?:DiscussionForumPosting|QAPage|SocialMediaPosting)["']"""
     r"""|itemtype\s*=\s*["']https?://schema\.org/(?:DiscussionForumPosting|QAPage|SocialMediaPosting)["']""",
@@ -165,8 +158,6 @@ def _main_content(page: str, *, url: str | None) -> Extracted:
     tree = _parsed(page)
     precise = _trafilatura(tree, url=url, favor_precision=True, replies=replies)
     found = precise.found if precise else None
-    if found is not None and page_words(found.text) >= _SUBSTANTIAL_WORDS and _ARTICLE.search(page):
-        return found  # a page that says it is an article, and reads like one: no second pass needed
     balanced_pass = _trafilatura(tree, url=url, metadata=False, replies=replies)  # metadata: read once
     balanced = balanced_pass.found if balanced_pass else None
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:

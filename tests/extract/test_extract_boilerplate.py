@@ -9,6 +9,7 @@ from lxml import etree
 from bot.extract import extract
 from bot.extract.html import page_words
 from bot.extract.html_rules import SHORT_WORDS, mend_split_links, prune
+from tests.articles import PARAGRAPHS as ARTICLE_PARAGRAPHS
 from tests.documents import TRAM_PROSE, html_page
 
 PROSE = TRAM_PROSE[:3]
@@ -447,15 +448,23 @@ def test_lead_run_on_after_the_intro_is_kept() -> None:
     assert document.text.endswith(TRAM_PROSE[-1])
 
 
-def test_subheadings_that_are_links_are_kept() -> None:
+@pytest.mark.parametrize(
+    "head",
+    ["", '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'],
+    ids=["page", "declared-news-article"],
+)
+def test_subheadings_that_are_links_are_kept(head: str) -> None:
     """A list article's subheadings are links to what each part is about; the precise pass drops them
-    for their links, and they come back from the balanced pass, each above its paragraph."""
+    for their links, and they come back from the balanced pass, each above its paragraph: on a page
+    that declares itself a news article too."""
     names = [f"The {word} line" for word in ("north", "south", "east")]
     sections = "".join(
         f"<h3><a href='/lines/{index}'>{name}</a></h3><p>{TRAM_PROSE[index]}</p>"
         for index, name in enumerate(names)
     )
-    page = html_page(f"<p>{TRAM_PROSE[3]}</p>{sections}<p>{TRAM_PROSE[4]}</p>")
+    rest = "".join(f"<p>{text}</p>" for text in (*TRAM_PROSE[3:], *ARTICLE_PARAGRAPHS[1:]))
+    page = html_page(f"<p>{ARTICLE_PARAGRAPHS[0]}</p>{sections}{rest}", head=head)
     document = extract(page.encode(), content_type="text/html")
+    assert page_words(document.text) > (250 if head else 0)  # long enough to read as an article
     for index, name in enumerate(names):
         assert f"{name}\n\n{TRAM_PROSE[index]}" in document.text
