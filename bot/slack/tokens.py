@@ -87,6 +87,23 @@ class _Found:
     until: float  # time.time() after which it is looked up again
 
 
+def find_workspace_bot(store: SQLAlchemyInstallationStore, team: str) -> Bot | None:
+    """The latest bot installed on the workspace `team` with a token, whether or not the workspace
+    belongs to an Enterprise Grid org. slack_sdk's `find_bot` matches the org's id too, which a job does
+    not carry; a workspace's id is unique across Slack, so it is enough. (Org-wide installs, stored
+    without a workspace, are off in the manifest.)"""
+    bots = store.bots.c
+    query = (
+        store.bots.select()
+        .where(bots.client_id == store.client_id, bots.team_id == team, bots.bot_token.is_not(None))
+        .order_by(bots.installed_at.desc())
+        .limit(1)
+    )
+    with store.engine.connect() as connection:
+        row = connection.execute(query).mappings().first()
+    return store.build_bot_entity(row) if row is not None else None
+
+
 class TeamTokens:
     """Bot tokens per workspace from the installation store, refreshed before they expire, cached
     for `cache_seconds` (at most until the token is due for refreshing)."""
@@ -163,7 +180,7 @@ class TeamTokens:
 
     async def _find(self, team: str) -> Bot | None:
         try:
-            return await asyncio.to_thread(self.store.find_bot, enterprise_id=None, team_id=team)
+            return await asyncio.to_thread(find_workspace_bot, self.store, team)
         except SQLAlchemyError as exc:
             raise RetryLater(f"installation store: {type(exc).__name__}") from None
 

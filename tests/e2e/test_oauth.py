@@ -89,15 +89,21 @@ def install(bot: Harness, slack: FakeSlack, team: str, **workspace: str) -> str:
     return link
 
 
-def send_from(bot: Harness, slack: FakeSlack, team: str, event: dict[str, Any]) -> None:
-    """`event` happens in workspace `team` (whose bot user is `U0BOT<team>`): the message is posted in
-    the fake Slack, then delivered signed, as Slack delivers that workspace's events."""
+def send_from(
+    bot: Harness, slack: FakeSlack, team: str, event: dict[str, Any], *, enterprise: str | None = None
+) -> None:
+    """`event` happens in workspace `team` (whose bot user is `U0BOT<team>`; part of the Enterprise Grid
+    org `enterprise`, if given): the message is posted in the fake Slack, then delivered signed, as
+    Slack delivers that workspace's events."""
     slack.add_message(
         event["channel"], text=event["text"], user=event["user"], ts=event["ts"], **_file_fields(event)
     )
     body = envelope({**event, "team": team})
     body["team_id"] = team
-    body["authorizations"][0].update(team_id=team, user_id=T2_BOT if team == T2 else BOT_USER)
+    bot_user = BOT_USER if team == TEAM else f"U0BOT{team}"
+    body["authorizations"][0].update(team_id=team, user_id=bot_user, enterprise_id=enterprise)
+    if enterprise:
+        body["enterprise_id"] = enterprise
     status, _ = bot.post(body)
     assert status == 200, status
 
@@ -146,6 +152,26 @@ def test_a_second_workspace_installs_and_is_answered_with_its_own_token(
     assert len(slack.bot_replies("C0OURS", ours["ts"])) == 1
     assert tokens_in(slack, "C0THEIRS") == {t2_token}
     assert tokens_in(slack, "C0OURS") == {BOT_TOKEN}
+
+
+def test_a_workspace_of_an_enterprise_grid_org_is_answered_with_its_token(
+    app: Harness, slack: FakeSlack, web: FakeWeb
+) -> None:
+    """A workspace that belongs to an Enterprise Grid org installs the app on itself: its installation
+    is stored under the org and the workspace, its events carry the org's id, and the worker finds its
+    token by the job's workspace all the same (a job used to be dropped there as "not installed")."""
+    grid = "T0GRIDSPACE"
+    install(app, slack, grid, enterprise_id="E0ORG")
+    bot = store_of(app).find_bot(enterprise_id="E0ORG", team_id=grid)
+    assert bot is not None and bot.bot_token == slack.token_of(grid)
+    url = web.add("/news/transit", article_html())
+    event = message_event(f"Worth a read <{url}>", channel="C0GRID")
+    send_from(app, slack, grid, event, enterprise="E0ORG")
+    app.wait_queued(1)
+    app.work()
+    (reply,) = slack.bot_replies("C0GRID", event["ts"])
+    assert "Council approves transit plan" in str(reply.get("blocks"))
+    assert tokens_in(slack, "C0GRID") == {slack.token_of(grid)}
 
 
 def test_a_file_from_the_second_workspace_is_downloaded_with_its_token(

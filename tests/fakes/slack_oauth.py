@@ -26,6 +26,7 @@ class Workspace:
     name: str
     bot_user_id: str
     bot_id: str
+    enterprise_id: str | None = None  # the Enterprise Grid org the workspace belongs to
     token: str | None = None
     refresh_token: str | None = None
 
@@ -54,16 +55,26 @@ class OAuthMethods:
     # ----- test-facing helpers -----
 
     def add_workspace(
-        self, team_id: str, *, name: str = "", bot_user_id: str = "", bot_id: str = "", token: str = ""
+        self,
+        team_id: str,
+        *,
+        name: str = "",
+        bot_user_id: str = "",
+        bot_id: str = "",
+        token: str = "",
+        enterprise_id: str = "",
     ) -> str:
-        """A workspace that may install the app; returns a fresh authorization code for it (what Slack
-        appends to the redirect URL once someone there clicks Allow). `token`: its next bot token."""
+        """A workspace that may install the app (`enterprise_id`: it belongs to that Enterprise Grid
+        org, and installs the app on itself, not org-wide); returns a fresh authorization code for it
+        (what Slack appends to the redirect URL once someone there clicks Allow). `token`: its next bot
+        token."""
         with self._lock:
             space = self._workspaces.get(team_id) or Workspace(
                 team_id=team_id,
                 name=name or f"Workspace {team_id}",
                 bot_user_id=bot_user_id or f"U0BOT{team_id}",
                 bot_id=bot_id or f"B0BOT{team_id}",
+                enterprise_id=enterprise_id or None,
             )
             space.token = token or space.token
             self._workspaces[team_id] = space
@@ -118,6 +129,7 @@ class OAuthMethods:
             "team_id": team,
             "user_id": space.bot_user_id,
             "bot_id": space.bot_id,
+            **({"enterprise_id": space.enterprise_id} if space.enterprise_id else {}),
             "is_enterprise_install": False,
         }
 
@@ -146,6 +158,7 @@ class OAuthMethods:
     def _grant(self, team: str, *, fresh: bool) -> dict[str, Any]:
         """Issue the workspace's bot token (a new one when `fresh` or rotating; else the one it has)."""
         space = self._workspaces[team]
+        org = space.enterprise_id
         n = next(self._oauth_seq)
         if fresh or self.rotation or space.token is None:
             space.token = f"xoxe.xoxb-1-{team}-{n}" if self.rotation else f"xoxb-{team}-{n}"
@@ -159,7 +172,7 @@ class OAuthMethods:
             "bot_user_id": space.bot_user_id,
             "app_id": self.app_id,
             "team": {"id": team, "name": space.name},
-            "enterprise": None,
+            "enterprise": {"id": org, "name": f"Org {org}"} if org else None,
             "is_enterprise_install": False,
         }
         if self.rotation:
