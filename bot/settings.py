@@ -21,6 +21,9 @@ from urllib.parse import urlparse
 from bot.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Slack's file hosts, which get the bot token on a download (an Enterprise Grid org's may redirect from
+# the first to the second).
+SLACK_FILE_HOSTS = frozenset({"files.slack.com", "files-origin.slack.com"})
 Kind = Literal["token", "text", "url", "int", "seconds", "flag", "path", "ids", "level", "emoji"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -67,7 +70,7 @@ class FetchLimits:
     max_bytes: int = 25_000_000
     timeout_seconds: float = 20.0
     allow_private: bool = False
-    slack_file_hosts: frozenset[str] = frozenset({"files.slack.com"})
+    slack_file_hosts: frozenset[str] = SLACK_FILE_HOSTS
 
 
 _SLACK, _AI, _REDIS, _WEB = "Slack (api.slack.com/apps → your app)", "Anthropic", "Redis", "Web process"
@@ -94,7 +97,7 @@ class Settings:
     slack_api_url: str = setting(
         DEFAULT_SLACK_API_URL, env="SLACK_API_URL", kind="url", group=_SLACK,
         doc="Slack Web API base URL; tests and proxies point it elsewhere. The bot token is sent only to "
-        "files.slack.com and to this URL's host when it is set.",
+        "Slack's file hosts and to this URL's host when it is set.",
     )  # fmt: skip
     slack_client_id: str | None = setting(
         None, env="SLACK_CLIENT_ID", kind="text", group=_SLACK, example="",
@@ -348,10 +351,10 @@ class Settings:
     def slack_file_hosts(self) -> frozenset[str]:
         """Hosts (`host` or `host:port`) the bot token may be sent to when downloading files.
 
-        Slack's file host always; the host of SLACK_API_URL too when it is not Slack's own, so that a
-        local Slack stand-in can serve files. Compared with `netloc_of(url)`.
+        Slack's file hosts (`SLACK_FILE_HOSTS`) always; the host of SLACK_API_URL too when it is not
+        Slack's own, so that a local Slack stand-in can serve files. Compared with `netloc_of(url)`.
         """
-        hosts = {"files.slack.com"}
+        hosts = set(SLACK_FILE_HOSTS)
         if self.slack_api_url != DEFAULT_SLACK_API_URL:
             hosts.add(netloc_of(self.slack_api_url))
         return frozenset(hosts)

@@ -70,10 +70,12 @@ def test_the_reaction_emoji_takes_colons_and_empty_or_off_turns_it_off(raw: str 
 
 
 def test_slack_file_hosts_include_a_custom_api_host() -> None:
-    """The token may go to files.slack.com, and to SLACK_API_URL's host:port when one is set."""
-    assert Settings.from_env({}).slack_file_hosts == {"files.slack.com"}
+    """The token may go to Slack's file hosts (files-origin.slack.com: where an Enterprise Grid org's
+    downloads may redirect), and to SLACK_API_URL's host:port when one is set."""
+    slack = {"files.slack.com", "files-origin.slack.com"}
+    assert Settings.from_env({}).slack_file_hosts == slack
     custom = Settings.from_env({"SLACK_API_URL": "http://127.0.0.1:8123/api"})
-    assert custom.slack_file_hosts == {"files.slack.com", "127.0.0.1:8123"}
+    assert custom.slack_file_hosts == slack | {"127.0.0.1:8123"}
     assert custom.slack_api_url.endswith("/api/")
 
 
