@@ -4,10 +4,9 @@ The page is parsed once, and teaser lists of other stories are removed from it (
 trafilatura reads it. trafilatura runs tuned for precision and at its default balance; the precise
 text wins unless it is a fragment of the balanced one (a forum thread, a product page), and takes
 from the balanced one the prose paragraphs it skipped between its own or just before them, and the
-subheadings above them. Either is
-pruned of the boilerplate trafilatura lets through by `html_rules`, and loses an opening headline that
-repeats the title (`without_headline`). Pure: takes the page's bytes (and the URL only as a hint for
-metadata), never fetches anything.
+subheadings above them. Either is pruned of the boilerplate trafilatura lets through by `html_rules`,
+and loses an opening headline that repeats the title (`without_headline`). Pure: takes the page's
+bytes (and the URL only as a hint for metadata), never fetches anything.
 """
 
 from __future__ import annotations
@@ -161,11 +160,12 @@ def _main_content(page: str, *, url: str | None) -> Extracted:
     balanced_pass = _trafilatura(tree, url=url, metadata=False, replies=replies)  # metadata: read once
     balanced = balanced_pass.found if balanced_pass else None
     if found is not None and page_words(found.text) >= _RETRY_BELOW_WORDS:
-        if balanced_pass is None or balanced is None:
+        if balanced_pass is None:
             return found
-        if _is_fragment_of(found.text, balanced.text):
-            return replace(found, text=balanced.text)
-        return replace(found, text=_filled(found.text, balanced.text, balanced_pass.headings))
+        wider_text = balanced_pass.found.text
+        if _is_fragment_of(found.text, wider_text):
+            return replace(found, text=wider_text)
+        return replace(found, text=_filled(found.text, wider_text, balanced_pass.headings))
     plain_title, plain_text = _plain_pass(page)
     wider_pass = _trafilatura(tree, url=url, favor_recall=True, replies=replies)
     wider = wider_pass.found if wider_pass else None
