@@ -215,7 +215,7 @@ async def test_an_edited_live_post_left_by_a_killed_run_is_removed(
     await shown.settled()
     assert shown.ts is not None and shown.mode == "editing"
     await dead.redis.delete(keys.live(job.id))  # what a kill before the record leaves: a start, no ts
-    await dead.redis.set(keys.posting(job.id), "1")  # and it may have been posting: parts are looked up
+    await dead.redis.set(keys.posting(job.id), "1")  # an earlier run began posting: parts are looked up
     await poster.post_once(job, [MESSAGE])
     (reply,) = slack.bot_replies("C1", job.thread_ts)
     assert reply["ts"] != shown.ts and reply["text"] == "summary"
