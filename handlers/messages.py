@@ -28,7 +28,7 @@ def register(app: App, deps: HandlerDeps) -> None:
     def on_event(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        team = str(body.get("team_id") or context.team_id or "")
+        team = installed_team(body, context)
         ctx = EventContext(
             team=team,
             bot_user_id=context.bot_user_id,
@@ -44,7 +44,7 @@ def register(app: App, deps: HandlerDeps) -> None:
     def on_reaction(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        team = str(body.get("team_id") or context.team_id or "")
+        team = installed_team(body, context)
         job = job_for_reaction(
             event, team=team, emoji=deps.settings.reaction_emoji, bot_user_id=context.bot_user_id
         )
@@ -56,6 +56,13 @@ def register(app: App, deps: HandlerDeps) -> None:
     app.event("reaction_added")(on_reaction)
     # Anything else we are subscribed to (or Slack adds) gets a quiet 200, never a 404 and a retry.
     app.event(re.compile(".*"))(lambda: None)
+
+
+def installed_team(body: dict[str, Any], context: BoltContext) -> str:
+    """The workspace the event was delivered for, whose installation answers it: Bolt's
+    `context.team_id`, read from `authorizations[0]`. The envelope's own team_id names the channel's
+    home workspace, which in a Slack Connect channel another organization shares is theirs."""
+    return str(context.team_id or body.get("team_id") or "")
 
 
 def summarized_thread(

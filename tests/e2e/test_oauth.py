@@ -174,6 +174,26 @@ def test_a_workspace_of_an_enterprise_grid_org_is_answered_with_its_token(
     assert tokens_in(slack, "C0GRID") == {slack.token_of(grid)}
 
 
+def test_a_link_in_a_slack_connect_channel_is_answered_in_the_installed_workspace(
+    app: Harness, slack: FakeSlack, web: FakeWeb
+) -> None:
+    """In a Slack Connect channel another organization shares with us, the event's top-level team_id
+    names that organization's workspace; the installation it is delivered for is ours
+    (`authorizations[0]`, which Bolt authorizes by). The job is ours: answered with our token."""
+    url = web.add("/news/transit", article_html())
+    event = message_event(f"Worth a read <{url}>", channel="C0SHARED")
+    slack.add_message(event["channel"], text=event["text"], user=event["user"], ts=event["ts"])
+    body = envelope({**event, "team": "T0OTHERORG"})
+    body |= {"team_id": "T0OTHERORG", "is_ext_shared_channel": True}
+    status, _ = app.post(body)
+    assert status == 200
+    app.wait_queued(1)
+    app.work()
+    (reply,) = slack.bot_replies("C0SHARED", event["ts"])
+    assert "Council approves transit plan" in str(reply.get("blocks"))
+    assert tokens_in(slack, "C0SHARED") == {BOT_TOKEN}
+
+
 def test_a_file_from_the_second_workspace_is_downloaded_with_its_token(
     app: Harness, slack: FakeSlack
 ) -> None:
