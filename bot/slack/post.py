@@ -151,14 +151,16 @@ class SlackPoster:
                     raise PostInProgress(job.id)
                 ts = await self._post(job, message, part)
                 if trying or not await lock.confirm():  # another run may have posted this part meanwhile
-                    await self._keep_earliest(job, part, ts)
+                    ts = await self._keep_earliest(job, part, ts)  # the reply may be that run's
                 first = ts if part == 0 else first
             await self.redis.set(done_key, first, ex=KEY_TTL)
             if first != live:  # posted anew: another run may have started showing it live meanwhile
                 await self._remove_stray(job, first)
 
-    async def _keep_earliest(self, job: Job, part: int, ts: str) -> None:
-        """Delete our post `ts` of `part` if the thread holds an earlier one of the same job and part.
+    async def _keep_earliest(self, job: Job, part: int, ts: str) -> str:
+        """Delete our post `ts` of `part` if the thread holds an earlier one of the same job and part;
+        returns the ts of the message that holds the part now (ours, or that earlier one: possibly a
+        live message another run finished in place, which is then the reply and must stay).
 
         A run that stalls between its last lock check and Slack accepting its post (a frozen process, a
         long GC pause) posts after its lease ran out, while a run that took the job over may post too;
@@ -168,8 +170,9 @@ class SlackPoster:
         it. The later poster always sees the earlier message, which Slack had accepted before its own.
         If Slack refuses the delete, the second copy stays and the job still counts as done."""
         posted = (await self._tagged_in_thread(job)).get(part, [])
-        if not any(_ts_key(other) < _ts_key(ts) for other in posted):
-            return
+        earliest = min([ts, *posted], key=_ts_key)
+        if earliest == ts:
+            return ts
         log.warning(
             "job %s: part %d was posted twice by overlapping runs; deleting the later one", job.id, part
         )
@@ -178,6 +181,7 @@ class SlackPoster:
         except SlackRefused as exc:  # the reply is posted: a second copy is better than a failed job
             if exc.error != "message_not_found":
                 log.warning("job %s: could not delete a later post of part %d: %s", job.id, part, exc.error)
+        return earliest
 
     async def _complete(self, job: Job, ts: str, message: SlackMessage) -> bool:
         """Finish the live message `ts` as `message` (stop its stream if it still runs, then update it).

@@ -17,6 +17,7 @@ from bot.queue.jobs import Job
 from bot.slack.blocks import SlackMessage
 from bot.slack.live import LiveReply
 from bot.slack.post import SlackPoster
+from bot.text import as_text
 from tests.articles import ARTICLE_TEXT
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.slack_api import FakeSlack
@@ -155,6 +156,32 @@ async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
     assert len(slack.calls("chat.postMessage")) == 2 and len(slack.calls("chat.delete")) == 1
     (reply,) = slack.bot_replies("C1", job.thread_ts)
     assert reply["text"] == "summary"
+
+
+async def test_a_stalled_post_beside_a_reply_finished_in_place_leaves_that_reply(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """A worker stalls with its post on the way past its lease; the run that took the job over shows the
+    reply live and finishes that message in place. The stalled post lands later and its run deletes it,
+    and that run must then neither record its deleted post as the reply nor remove the live message it
+    finds recorded: that message is the reply now (seen in the fault test as two lost jobs)."""
+    stalled, taker, job = posting
+    slack.hold("chat.postMessage")
+    try:
+        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
+        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+        shown = LiveReply(taker.client, taker.redis, job, claim_ms=2000)
+        await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+        await shown.settled()
+        assert shown.ts is not None
+        await taker.post_once(job, [MESSAGE], live_ts=shown.ts)  # finished in place
+    finally:
+        slack.release("chat.postMessage")
+    await asyncio.wait_for(first, timeout=20)
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["ts"] == shown.ts and reply["text"] == "summary"
+    assert as_text(await stalled.redis.get(keys.posted(job.id)) or b"") == shown.ts
 
 
 async def test_a_refused_delete_of_the_later_post_still_finishes_both_runs(
