@@ -136,26 +136,38 @@ async def test_two_workers_posting_one_job_at_once_post_it_once(
     assert len(slack.bot_replies("C1", job.thread_ts)) == 1
 
 
+async def stall_past_lease(poster: SlackPoster, job: Job, slack: FakeSlack) -> asyncio.Task[None]:
+    """`poster` posts the job's reply and stalls with the post on its way (Slack holds chat.postMessage,
+    as the caller asked); its lease runs out meanwhile. Returns the post, still running."""
+    post = asyncio.create_task(poster.post_once(job, [MESSAGE]))
+    await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
+    await poster.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+    return post
+
+
+@pytest.mark.parametrize("delete", ["accepted", "refused"])
 async def test_a_post_sent_by_a_stalled_worker_after_its_lease_leaves_one_reply(
-    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack, delete: str
 ) -> None:
     """A worker stalls with its post on the way (sent, not yet accepted) past its lease; the worker that
     took the job over posts too. No lock can stop a request already sent, so both land, but the run
-    that posted second deletes its message: one reply, whichever Slack accepts first."""
+    that posted second deletes its message: one reply, whichever Slack accepts first. If Slack refuses
+    that delete, the second copy stays and neither run fails the job (better than a ❌)."""
     stalled, taker, job = posting
+    if delete == "refused":
+        slack.fail_next("chat.delete", status=200, error="cant_delete_message")
     slack.hold("chat.postMessage")
     try:
-        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
-        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+        first = await stall_past_lease(stalled, job, slack)
         second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
         await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
     finally:
         slack.release("chat.postMessage")
     await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
     assert len(slack.calls("chat.postMessage")) == 2 and len(slack.calls("chat.delete")) == 1
-    (reply,) = slack.bot_replies("C1", job.thread_ts)
-    assert reply["text"] == "summary"
+    replies = [reply["text"] for reply in slack.bot_replies("C1", job.thread_ts)]
+    assert replies == (["summary"] if delete == "accepted" else ["summary", "summary"])
+    assert await stalled.redis.exists(keys.posted(job.id))  # done: a re-run posts nothing again
 
 
 async def test_a_stalled_post_beside_a_reply_finished_in_place_leaves_that_reply(
@@ -168,9 +180,7 @@ async def test_a_stalled_post_beside_a_reply_finished_in_place_leaves_that_reply
     stalled, taker, job = posting
     slack.hold("chat.postMessage")
     try:
-        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
-        await stalled.redis.delete(keys.post_lock(job.id))  # its lease ran out while it stalled
+        first = await stall_past_lease(stalled, job, slack)
         shown = LiveReply(taker.client, taker.redis, job, claim_ms=2000)
         await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
         await shown.settled()
@@ -182,28 +192,6 @@ async def test_a_stalled_post_beside_a_reply_finished_in_place_leaves_that_reply
     (reply,) = slack.bot_replies("C1", job.thread_ts)
     assert reply["ts"] == shown.ts and reply["text"] == "summary"
     assert as_text(await stalled.redis.get(keys.posted(job.id)) or b"") == shown.ts
-
-
-async def test_a_refused_delete_of_the_later_post_still_finishes_both_runs(
-    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
-) -> None:
-    """As above, but Slack refuses to delete the later post: it stays, and neither run fails the job
-    (the reply is in the thread; a second copy is better than a ❌)."""
-    stalled, taker, job = posting
-    slack.fail_next("chat.delete", status=200, error="cant_delete_message")
-    slack.hold("chat.postMessage")
-    try:
-        first = asyncio.create_task(stalled.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 1), timeout=10)
-        await stalled.redis.delete(keys.post_lock(job.id))
-        second = asyncio.create_task(taker.post_once(job, [MESSAGE]))
-        await asyncio.wait_for(held_at(slack, "chat.postMessage", 2), timeout=10)
-    finally:
-        slack.release("chat.postMessage")
-    await asyncio.wait_for(asyncio.gather(first, second), timeout=20)
-    assert len(slack.calls("chat.delete")) == 1
-    assert [reply["text"] for reply in slack.bot_replies("C1", job.thread_ts)] == ["summary", "summary"]
-    assert await stalled.redis.exists(keys.posted(job.id))  # done: a re-run posts nothing again
 
 
 async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
