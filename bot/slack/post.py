@@ -135,10 +135,12 @@ class SlackPoster:
                 raise PostInProgress(job.id)
             if int(starts or 0) > (1 if live else 0):  # a run died between Slack's answer and the record
                 await self._remove_orphans(job, keep=live)
-            already = set(await self._tagged_in_thread(job)) if trying else set()
-            first = keys.POSTED  # the reply's first message, once known
+            already = await self._tagged_in_thread(job) if trying else {}
+            # The reply's first message, once known: one an earlier run posted counts (a live message
+            # beside it is then a second copy, removed below as a stray, not finished).
+            first = min(already[0], key=_ts_key) if 0 in already else keys.POSTED
             for part, message in enumerate(messages):
-                if part == 0 and live and await self._complete(job, live, message):
+                if part == 0 and live and 0 not in already and await self._complete(job, live, message):
                     first = live
                     continue
                 if part in already:

@@ -194,6 +194,26 @@ async def test_a_stalled_post_beside_a_reply_finished_in_place_leaves_that_reply
     assert as_text(await stalled.redis.get(keys.posted(job.id)) or b"") == shown.ts
 
 
+async def test_a_live_message_beside_a_reply_posted_by_a_dead_run_is_removed(
+    posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
+) -> None:
+    """One run posts the reply and dies before recording it; another shows the reply live and dies too.
+    The run that finishes the job finds the reply already in the thread: it removes the live message
+    instead of finishing it as a second copy."""
+    dead, poster, job = posting
+    await dead.post_once(job, [MESSAGE])
+    (posted,) = slack.bot_replies("C1", job.thread_ts)
+    await dead.redis.delete(keys.posted(job.id))  # it died before recording the post (its mark stays)
+    shown = LiveReply(dead.client, dead.redis, job, claim_ms=2000)
+    await shown.text("The council approved the transit plan on Tuesday after a long debate. " * 3)
+    await shown.settled()
+    assert shown.ts is not None  # recorded; that run dies too
+    await poster.post_once(job, [MESSAGE])
+    (reply,) = slack.bot_replies("C1", job.thread_ts)
+    assert reply["ts"] == posted["ts"]
+    assert as_text(await poster.redis.get(keys.posted(job.id)) or b"") == posted["ts"]
+
+
 async def test_a_run_that_shows_a_reply_another_run_posted_leaves_one_message(
     posting: tuple[SlackPoster, SlackPoster, Job], slack: FakeSlack
 ) -> None:
