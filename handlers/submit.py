@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.queue.jobs import Job
-from bot.slack.blocks import METADATA_EVENT, WORKING, render_notice
+from bot.slack.blocks import WORKING, render_notice, reply_tag
 from bot.slack.failures import QUIET_REACTION_ERRORS
 from handlers.deps import HandlerDeps
 
@@ -77,7 +77,7 @@ def _reply(client: WebClient, job: Job, text: str, *, emoji: str) -> None:
         blocks=list(notice.blocks),
         # Tagged like every finished message of ours (no job's part: nothing waits on it), so a worker
         # clearing live messages that killed runs left behind never takes it for one (`bot.slack.post`).
-        metadata={"event_type": METADATA_EVENT, "event_payload": {"notice": job.kind}},
+        metadata=reply_tag({"notice": job.kind}),
     )
 
 

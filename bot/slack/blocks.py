@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.instructions.defaults import LANGUAGES
@@ -31,6 +32,23 @@ SHARE_ACTION = "share_reply"
 # The message metadata event type on every finished message of ours: a reply's payload names its job
 # and part, a notice's its kind (`bot.slack.post`).
 METADATA_EVENT = "summarizer_reply"
+
+
+def reply_tag(payload: dict[str, Any]) -> dict[str, Any]:
+    """The `metadata` of a message of ours carrying `payload`: a reply's `{"job_id", "part"}` (with
+    `"live": True` while it is still being written), a notice's `{"notice": kind}`."""
+    return {"event_type": METADATA_EVENT, "event_payload": payload}
+
+
+def finished_tag(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload of our tag on a finished message (job id and part, or a notice's kind); None for a
+    message still being written: untagged (a stream), or tagged "live" (a post being edited where Slack
+    refuses streams)."""
+    meta: dict[str, Any] = message.get("metadata") or {}
+    payload: dict[str, Any] = meta.get("event_payload") or {}
+    return payload if meta.get("event_type") == METADATA_EVENT and not payload.get("live") else None
+
+
 TRANSLATIONS = LANGUAGES  # the Translate menu: the languages most people read (also the Home's choices)
 
 

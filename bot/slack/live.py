@@ -40,7 +40,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import RELEASE_LUA
-from bot.slack.blocks import METADATA_EVENT, escape
+from bot.slack.blocks import escape, reply_tag
 from bot.slack.calls import slack_call
 
 if TYPE_CHECKING:
@@ -323,8 +323,5 @@ class LiveReply:
             unfurl_media=False,
             # "live": not finished yet (the poster's update replaces the tag), so a copy that a killed run
             # left behind is told apart from a finished reply, as an untagged stream is.
-            metadata={
-                "event_type": METADATA_EVENT,
-                "event_payload": {"job_id": self.job.id, "part": 0, "live": True},
-            },
+            metadata=reply_tag({"job_id": self.job.id, "part": 0, "live": True}),
         )

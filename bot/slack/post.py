@@ -32,7 +32,7 @@ from bot.queue import keys
 from bot.queue.jobs import Job
 from bot.queue.keys import KEY_TTL
 from bot.queue.lock import held
-from bot.slack.blocks import METADATA_EVENT, SlackMessage
+from bot.slack.blocks import SlackMessage, finished_tag, reply_tag
 from bot.slack.calls import slack_call
 from bot.slack.failures import QUIET_REACTION_ERRORS
 from bot.slack.live import LiveReply, remove_live_message, started_ts
@@ -50,14 +50,6 @@ def _ts_key(ts: str) -> tuple[int, int]:
     """A Slack ts ("1712345678.000200") as a sortable pair: seconds, then the sequence within them."""
     seconds, _, sequence = ts.partition(".")
     return (int(seconds or 0), int(sequence or 0))
-
-
-def _finished(message: dict[str, Any]) -> dict[str, Any] | None:
-    """The payload of our tag on a finished message (job id and part); None for a message still being
-    written: untagged (a stream), or tagged "live" (a post being edited where Slack refuses streams)."""
-    meta: dict[str, Any] = message.get("metadata") or {}
-    payload: dict[str, Any] = meta.get("event_payload") or {}
-    return payload if meta.get("event_type") == METADATA_EVENT and not payload.get("live") else None
 
 
 class SlackPoster:
@@ -201,7 +193,7 @@ class SlackPoster:
                     ts=ts,
                     text=message.text,
                     blocks=list(message.blocks),
-                    metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": 0}},
+                    metadata=reply_tag({"job_id": job.id, "part": 0}),
                 ),
             )
         except SlackRefused as exc:
@@ -221,7 +213,7 @@ class SlackPoster:
                 blocks=list(message.blocks),
                 unfurl_links=False,
                 unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"job_id": job.id, "part": part}},
+                metadata=reply_tag({"job_id": job.id, "part": part}),
             ),
         )
         return str(response.get("ts") or "")
@@ -231,7 +223,7 @@ class SlackPoster:
         its stream and the ts being recorded leaves a message no later run can name, which would stay
         unfinished beside the reply. Every finished message of ours carries our tag (a reply's names its
         job and part; the web process's notices carry it too), so the orphans are among our messages in
-        the thread after the job's message that are untagged or tagged "live" (`_finished`); `keep` (the
+        the thread after the job's message that are untagged or tagged "live" (`finished_tag`); `keep` (the
         recorded live message) stays.
         Another job's message still being written in the same thread may be among them: it is deleted
         too, and its own finished reply is then posted as a new message, so nothing is lost. Looked for
@@ -249,7 +241,7 @@ class SlackPoster:
             for message in messages
             if message.get("bot_id")
             and message.get("bot_id") == me.get("bot_id")
-            and _finished(message) is None
+            and finished_tag(message) is None
             and _ts_key(str(message.get("ts") or "")) > _ts_key(job.message_ts)
             and message.get("ts") != keep
         ]
@@ -272,7 +264,7 @@ class SlackPoster:
         since the job's time) with the ts of every message that holds it, found by our metadata tag."""
         parts: dict[int, list[str]] = {}
         for message in await self._thread_messages(job):
-            payload = _finished(message)
+            payload = finished_tag(message)
             if payload is not None and payload.get("job_id") == job.id:
                 parts.setdefault(int(payload.get("part", 0)), []).append(str(message.get("ts") or ""))
         return parts
